@@ -1,0 +1,123 @@
+/**
+ * Vite plugin: compiles content/*.md at build time and serves the result as virtual modules.
+ *
+ * - `virtual:chapters`: the chapter index (titles, summaries, order, widget ids) and a lazy loader
+ *   per chapter, so the home page never downloads chapter bodies.
+ * - `virtual:chapter/<slug>`: one chapter's compiled HTML, TOC and widget placements.
+ *
+ * A content error fails the build with `file:line:col` (and shows Vite's overlay in dev).
+ * At the end of a build it writes one `index.html` per route (chapters, gallery) and a `404.html`,
+ * so every URL loads directly on a static host such as GitHub Pages, also on reload.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Plugin, ViteDevServer } from 'vite';
+import { compileAll, ContentError, type CompiledChapter } from './compile';
+import { widgetSpecs } from '../widgets/specs';
+
+const INDEX = 'virtual:chapters';
+const CHAPTER = 'virtual:chapter/';
+
+export interface ContentPluginOptions {
+  /** Folder with the chapter Markdown files. */
+  dir: string;
+  /** Extra top-level routes that need their own index.html (e.g. gallery). */
+  routes?: readonly string[];
+}
+
+/** Read and compile every chapter in `dir` (throws ContentError on the first mistake). */
+export function compileContentDir(dir: string, base: string, root = process.cwd()): CompiledChapter[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => ({ path: relative(root, join(dir, f)), source: readFileSync(join(dir, f), 'utf8') }));
+  return compileAll(files, widgetSpecs, base);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export function contentPlugin(options: ContentPluginOptions): Plugin {
+  let base = '/';
+  let chapters: CompiledChapter[] | null = null;
+  let server: ViteDevServer | undefined;
+
+  const load = (): CompiledChapter[] => {
+    if (!chapters) chapters = compileContentDir(options.dir, base);
+    return chapters;
+  };
+
+  return {
+    name: 'notebook-content',
+    configResolved(config) {
+      base = config.base;
+    },
+    configureServer(s) {
+      server = s;
+    },
+    buildStart() {
+      chapters = null;
+      for (const f of readdirSync(options.dir)) if (f.endsWith('.md')) this.addWatchFile(join(options.dir, f));
+      try {
+        load();
+      } catch (e) {
+        if (e instanceof ContentError) this.error(e.message);
+        throw e;
+      }
+    },
+    resolveId(id) {
+      if (id === INDEX || id.startsWith(CHAPTER)) return `\0${id}`;
+      return null;
+    },
+    load(id) {
+      if (!id.startsWith('\0virtual:')) return null;
+      let all: CompiledChapter[];
+      try {
+        all = load();
+      } catch (e) {
+        if (e instanceof ContentError) this.error(e.message);
+        throw e;
+      }
+      if (id === `\0${INDEX}`) {
+        const index = all.map(({ slug, title, summary, order, kind, widgets }) => ({
+          slug, title, summary, order, kind, widgets: widgets.map((w) => ({ id: w.id, name: w.name })),
+        }));
+        const loaders = all.map((c) => `  ${JSON.stringify(c.slug)}: () => import(${JSON.stringify(CHAPTER + c.slug)}),`).join('\n');
+        return `export const chapters = ${JSON.stringify(index)};\nexport const loaders = {\n${loaders}\n};\n`;
+      }
+      const slug = id.slice(`\0${CHAPTER}`.length);
+      const c = all.find((x) => x.slug === slug);
+      if (!c) this.error(`no chapter with slug "${slug}"`);
+      return `export default ${JSON.stringify(c)};\n`;
+    },
+    handleHotUpdate(ctx) {
+      if (ctx.file.endsWith('.md') && ctx.file.includes(options.dir.replace(/^\.\//, ''))) {
+        chapters = null;
+        const mods = [...(server?.moduleGraph.idToModuleMap.values() ?? [])].filter((m) => m.id?.startsWith('\0virtual:'));
+        for (const m of mods) server?.moduleGraph.invalidateModule(m);
+        server?.ws.send({ type: 'full-reload' });
+        return [];
+      }
+      return undefined;
+    },
+    generateBundle(_, bundle) {
+      const indexAsset = bundle['index.html'];
+      if (!indexAsset || indexAsset.type !== 'asset') return;
+      const html = String(indexAsset.source);
+      const page = (title: string, description: string) =>
+        html
+          .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`)
+          .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(description)}$2`);
+      const site = 'Deep generative models, live';
+      for (const c of load()) {
+        this.emitFile({ type: 'asset', fileName: `chapters/${c.slug}/index.html`, source: page(`${c.title} · ${site}`, c.summary) });
+      }
+      for (const r of options.routes ?? []) {
+        this.emitFile({ type: 'asset', fileName: `${r}/index.html`, source: page(`${r[0].toUpperCase()}${r.slice(1)} · ${site}`, `The ${r} of ${site}.`) });
+      }
+      // Static hosts serve 404.html for unknown paths; the app renders its own not-found page.
+      this.emitFile({ type: 'asset', fileName: '404.html', source: page(`Page not found · ${site}`, 'This page does not exist.') });
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Widget components by name, each loaded on demand (tfjs and Plot come with them, never with the
+ * page). Adding a widget: its spec goes in specs.ts, its component here, and test/widgets checks
+ * that both lists agree.
+ */
+import type { ComponentType } from 'react';
+
+export type WidgetComponent = ComponentType<Record<string, never>>;
+
+export const widgetComponents: Readonly<Record<string, () => Promise<{ default: WidgetComponent }>>> = {};
