@@ -5,6 +5,6 @@
  */
 import type { ComponentType } from 'react';
 
-export type WidgetComponent = ComponentType<Record<string, never>>;
+export type WidgetComponent = ComponentType<object>;
 
 export const widgetComponents: Readonly<Record<string, () => Promise<{ default: WidgetComponent }>>> = {};
