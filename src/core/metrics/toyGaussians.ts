@@ -1,0 +1,328 @@
+/**
+ * Data and metric panel for the toy-Gaussian evaluation widget.
+ *
+ * "Real" data is a 2-D Gaussian mixture (the ring of 8 or the grid of 25 from `data2d`). The
+ * "generated" data is the same mixture passed through failure controls: a mean shift, a spread
+ * factor on every component's standard deviation (blur), a rotation about the origin, dropped
+ * modes, weight concentrated on a few modes (mode collapse), and memorisation (copies of the real
+ * training points with tiny noise). The Inception Score's classifier is the Bayes posterior over
+ * the K components of the real mixture, p(c | x) ∝ w_c N(x; μ_c, σ² I), so IS ∈ [1, K]
+ * (see `inceptionScore.ts` for why).
+ *
+ * The "bias vs N" view draws real and generated sets from the same d-dimensional standard
+ * Gaussian, where FID's expectation is positive at every finite N while KID's is exactly 0.
+ *
+ * Exports:
+ * - `ToyRealPreset`, `TOY_REAL_PRESETS`, `realMixture(preset)`: the real mixtures.
+ * - `ToyControls`, `TOY_DEFAULTS`: the generated-data controls (all identity by default).
+ * - `ToyPresetName`, `TOY_PRESETS`, `toyControlsForPreset(name, base)`: the named failure presets.
+ * - `MEMORISE_NOISE`: the copies' noise, as a fraction of the component standard deviation.
+ * - `generatedMixture(real, controls)`: the transformed mixture.
+ * - `toyData(controls)`: real (training), held-out real and generated point sets.
+ * - `posteriorOnDevice(points, mixture)`: p(c | x) as an [n, K] tensor (tfjs, inside a tidy).
+ * - `mixturePosterior(points, mixture)`: async p(c | x) as a Float32Array [n × K].
+ * - `toyInceptionScore(points, mixture)`: async IS of points under the mixture's Bayes classifier.
+ * - `toyMetricsPanel(data, options)`: async FID, KID, precision/recall, IS, MMD test, memorisation.
+ * - `sampleGaussian(n, d, seed, mean, std)`: n draws from N(mean·1, std² I_d).
+ * - `expectedFidApprox(d, n, shift)`: leading-order E[FID] for two Gaussian samples of size n.
+ * - `biasVersusN(options)`: async FID and KID of two same-distribution sets as N grows.
+ */
+import { tf, type Tensor2D } from '../tf';
+import { gridMixture, ringMixture, sampleMixture, type Mixture2D } from '../data2d';
+import { childSeed, mulberry32, normalSampler } from '../random';
+import { requirePoints, toTensor2D, type PointSet } from './common';
+import { fid, type FidOptions, type FrechetResult } from './fid';
+import { entropiesOnDevice, inceptionResult, type InceptionScoreResult } from './inceptionScore';
+import { kid, type KidOptions, type KidResult } from './kid';
+import { mmdPermutationTest, type MmdTestOptions, type MmdTestResult } from './mmdTest';
+import { memorisationRatio, precisionRecall, type MemorisationResult, type PrecisionRecallResult } from './precisionRecall';
+
+export const TOY_REAL_PRESETS = ['ring8', 'grid25'] as const;
+export type ToyRealPreset = (typeof TOY_REAL_PRESETS)[number];
+
+/** The real mixture of a preset: the ring of 8 or the 5 × 5 grid, as defined in `data2d`. */
+export function realMixture(preset: ToyRealPreset): Mixture2D {
+  return preset === 'ring8' ? ringMixture(8) : gridMixture(5);
+}
+
+/** The controls of the toy widget. Defaults reproduce the real distribution exactly. */
+export interface ToyControls {
+  readonly real: ToyRealPreset;
+  /** Real (training) sample size; the held-out real set has the same size. */
+  readonly nReal: number;
+  readonly nGenerated: number;
+  readonly seed: number;
+  /** Mean shift added to every generated point (data units). */
+  readonly shiftX: number;
+  readonly shiftY: number;
+  /** Factor on every component's standard deviation (1 = real; > 1 blurs). */
+  readonly spread: number;
+  /** Rotation of the component means about the origin, in degrees. */
+  readonly rotation: number;
+  /** Number of modes given zero weight (the last ones: an arc of the ring, rows of the grid). */
+  readonly dropModes: number;
+  /** Fraction of the weight moved onto `collapseModes` modes, in [0, 1] (mode collapse). */
+  readonly collapse: number;
+  readonly collapseModes: number;
+  /** Fraction of generated points that are copies of real training points plus tiny noise. */
+  readonly memorise: number;
+}
+
+export const TOY_DEFAULTS: ToyControls = {
+  real: 'ring8', nReal: 2000, nGenerated: 2000, seed: 1,
+  shiftX: 0, shiftY: 0, spread: 1, rotation: 0, dropModes: 0, collapse: 0, collapseModes: 1, memorise: 0,
+};
+
+/**
+ * Standard deviation of the noise on memorised copies, as a fraction of the component standard
+ * deviation: 0.05 σ is far inside the k-NN radius of the training points (about 0.2 σ for 2,000
+ * points on the ring), so copies look like perfect samples to every sample-based metric.
+ */
+export const MEMORISE_NOISE = 0.05;
+
+export const TOY_PRESET_NAMES = ['perfect', 'shifted', 'blurry', 'modeCollapse', 'droppedModes', 'memorised'] as const;
+export type ToyPresetName = (typeof TOY_PRESET_NAMES)[number];
+
+/**
+ * The named failures. Strengths are chosen to be plainly visible on the ring of 8 (modes 1.5 apart
+ * radially, σ = 0.1): a shift of 3σ, a blur to 2.5σ, 90% of the mass on one mode, half the modes
+ * missing, every sample a copy.
+ */
+export const TOY_PRESETS: Record<ToyPresetName, Partial<ToyControls>> = {
+  perfect: {},
+  shifted: { shiftX: 0.3 },
+  blurry: { spread: 2.5 },
+  modeCollapse: { collapse: 0.9, collapseModes: 1 },
+  droppedModes: { dropModes: 4 },
+  memorised: { memorise: 1 },
+};
+
+/** The controls of a named preset on top of `base` (its failure controls reset to identity). */
+export function toyControlsForPreset(name: ToyPresetName, base: ToyControls = TOY_DEFAULTS): ToyControls {
+  const { real, nReal, nGenerated, seed } = base;
+  return { ...TOY_DEFAULTS, real, nReal, nGenerated, seed, ...TOY_PRESETS[name] };
+}
+
+/**
+ * The generated mixture: means rotated by `rotation` about the origin and shifted, standard
+ * deviation × `spread`, the last `dropModes` weights set to 0, then a fraction `collapse` of the
+ * weight moved (evenly) onto the first `collapseModes` remaining modes.
+ */
+export function generatedMixture(real: Mixture2D, c: ToyControls): Mixture2D {
+  const K = real.means.length;
+  if (!Number.isInteger(c.dropModes) || c.dropModes < 0 || c.dropModes >= K) {
+    throw new Error(`Drop between 0 and ${K - 1} of the ${K} modes (got ${c.dropModes}); at least one must remain.`);
+  }
+  if (!(c.spread >= 0)) throw new Error(`The spread factor must be ≥ 0 (got ${c.spread}).`);
+  if (!(c.collapse >= 0 && c.collapse <= 1)) throw new Error(`The collapse fraction must lie in [0, 1] (got ${c.collapse}).`);
+  const kept = K - c.dropModes;
+  if (!Number.isInteger(c.collapseModes) || c.collapseModes < 1 || c.collapseModes > kept) {
+    throw new Error(`Collapse onto between 1 and ${kept} modes (got ${c.collapseModes}).`);
+  }
+  const a = (c.rotation * Math.PI) / 180, cos = Math.cos(a), sin = Math.sin(a);
+  const means = real.means.map(([x, y]) => [cos * x - sin * y + c.shiftX, sin * x + cos * y + c.shiftY] as [number, number]);
+  const w = real.weights.map((wi, i) => (i < kept ? wi : 0));
+  const total = w.reduce((s, wi) => s + wi, 0);
+  const weights = w.map((wi, i) => (1 - c.collapse) * (wi / total) + (i < c.collapseModes ? c.collapse / c.collapseModes : 0));
+  return { means, std: real.std * c.spread, weights };
+}
+
+export interface ToyData {
+  /** Real training points (the set memorised copies come from). */
+  readonly real: PointSet;
+  /** Fresh real points from the same mixture, for the memorisation check. */
+  readonly heldOut: PointSet;
+  readonly generated: PointSet;
+  /** 1 where a generated point is a memorised copy. */
+  readonly isCopy: Uint8Array;
+  readonly realMixture: Mixture2D;
+  readonly generatedMixture: Mixture2D;
+}
+
+/** Draw the real, held-out and generated sets for a set of controls (seeded). */
+export function toyData(c: ToyControls): ToyData {
+  if (!Number.isInteger(c.nReal) || c.nReal < 1) throw new Error(`The real sample size must be a positive integer (got ${c.nReal}).`);
+  if (!Number.isInteger(c.nGenerated) || c.nGenerated < 1) throw new Error(`The generated sample size must be a positive integer (got ${c.nGenerated}).`);
+  if (!(c.memorise >= 0 && c.memorise <= 1)) throw new Error(`The memorised fraction must lie in [0, 1] (got ${c.memorise}).`);
+  const rm = realMixture(c.real);
+  const gm = generatedMixture(rm, c);
+  const real = sampleMixture(rm, c.nReal, childSeed(c.seed, 'real'));
+  const heldOut = sampleMixture(rm, c.nReal, childSeed(c.seed, 'held-out'));
+  const nCopies = Math.round(c.memorise * c.nGenerated);
+  const fresh = sampleMixture(gm, c.nGenerated - nCopies, childSeed(c.seed, 'generated'));
+  const xy = new Float64Array(2 * c.nGenerated);
+  const isCopy = new Uint8Array(c.nGenerated);
+  const rng = mulberry32(childSeed(c.seed, 'memorise'));
+  const normal = normalSampler(rng);
+  const noise = MEMORISE_NOISE * rm.std;
+  for (let i = 0; i < nCopies; i++) {
+    const src = Math.floor(rng() * c.nReal);
+    xy[2 * i] = real.xy[2 * src] + noise * normal();
+    xy[2 * i + 1] = real.xy[2 * src + 1] + noise * normal();
+    isCopy[i] = 1;
+  }
+  xy.set(fresh.xy, 2 * nCopies);
+  return {
+    real: { data: real.xy, n: c.nReal, d: 2 },
+    heldOut: { data: heldOut.xy, n: c.nReal, d: 2 },
+    generated: { data: xy, n: c.nGenerated, d: 2 },
+    isCopy, realMixture: rm, generatedMixture: gm,
+  };
+}
+
+/**
+ * Bayes posterior over the mixture's components for each point, by a softmax of the logits
+ * log w_c − ‖x − μ_c‖² / (2σ²) (the Gaussian normaliser is shared by all components and cancels).
+ * Components with weight 0 get probability 0.
+ * @param points [n, 2]. @returns [n, K].
+ */
+export function posteriorOnDevice(points: Tensor2D, mixture: Mixture2D): Tensor2D {
+  const K = mixture.means.length;
+  const means = tf.tensor2d(mixture.means.flat(), [K, 2]);
+  const logW = tf.tensor1d(mixture.weights.map((w) => (w > 0 ? Math.log(w) : -Infinity)));
+  const logits = tf.add(logW, tf.div(squaredDistancesToMeans(points, means), -2 * mixture.std * mixture.std));
+  return tf.softmax(logits) as Tensor2D;
+}
+
+function squaredDistancesToMeans(points: Tensor2D, means: Tensor2D): Tensor2D {
+  // K is small: broadcasting the differences [n, K, 2] is exact and cheap.
+  return tf.sum(tf.square(tf.sub(tf.expandDims(points, 1), tf.expandDims(means, 0))), 2) as Tensor2D;
+}
+
+function requireClassifiable(mixture: Mixture2D, points: PointSet): void {
+  if (points.d !== 2) throw new Error(`The toy classifier works on 2-D points (got d = ${points.d}).`);
+  if (!(mixture.std > 0)) throw new Error('The classifier mixture needs a positive standard deviation.');
+}
+
+/** p(c | x) for every point under the mixture, as a row-major Float32Array [n × K]. */
+export async function mixturePosterior(points: PointSet, mixture: Mixture2D): Promise<Float32Array> {
+  requirePoints(points, 'point');
+  requireClassifiable(mixture, points);
+  const out = tf.tidy(() => posteriorOnDevice(toTensor2D(points), mixture));
+  try {
+    return (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+}
+
+/** Inception Score of points under the Bayes classifier of `mixture` (the real mixture). */
+export async function toyInceptionScore(points: PointSet, mixture: Mixture2D): Promise<InceptionScoreResult> {
+  requirePoints(points, 'generated');
+  requireClassifiable(mixture, points);
+  const out = tf.tidy(() => entropiesOnDevice(posteriorOnDevice(toTensor2D(points), mixture)));
+  try {
+    const [hm, hc] = await out.data();
+    return inceptionResult(hm, hc, mixture.means.length);
+  } finally {
+    out.dispose();
+  }
+}
+
+export interface ToyPanelOptions {
+  fid?: FidOptions;
+  kid?: KidOptions;
+  /** k for precision and recall (default 3). */
+  k?: number;
+  mmd?: MmdTestOptions;
+}
+
+export interface ToyPanel {
+  readonly fid: FrechetResult;
+  readonly kid: KidResult;
+  readonly precisionRecall: PrecisionRecallResult;
+  readonly inception: InceptionScoreResult;
+  /** IS of the real training points, the ceiling the generated IS is compared with. */
+  readonly inceptionReal: InceptionScoreResult;
+  readonly mmd: MmdTestResult;
+  readonly memorisation: MemorisationResult;
+}
+
+/** Every metric of the panel for one draw of the toy data. */
+export async function toyMetricsPanel(data: ToyData, options: ToyPanelOptions = {}): Promise<ToyPanel> {
+  const seed = options.kid?.seed ?? 0;
+  const [f, k, pr, is, isReal, mmd, mem] = await Promise.all([
+    fid(data.real, data.generated, options.fid),
+    kid(data.real, data.generated, { seed, ...options.kid }),
+    precisionRecall(data.real, data.generated, { k: options.k ?? 3 }),
+    toyInceptionScore(data.generated, data.realMixture),
+    toyInceptionScore(data.real, data.realMixture),
+    mmdPermutationTest(data.real, data.generated, { seed, ...options.mmd }),
+    memorisationRatio(data.real, data.heldOut, data.generated),
+  ]);
+  return { fid: f, kid: k, precisionRecall: pr, inception: is, inceptionReal: isReal, mmd, memorisation: mem };
+}
+
+/** n draws from N(mean · 1, std² I_d), seeded, as a PointSet. */
+export function sampleGaussian(n: number, d: number, seed: number, mean = 0, std = 1): PointSet {
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1) throw new Error(`Need a positive number of points and dimensions (got n = ${n}, d = ${d}).`);
+  const normal = normalSampler(mulberry32(seed));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * normal();
+  return { data, n, d };
+}
+
+export interface BiasVersusNOptions {
+  /** Dimension of both Gaussians (the widget offers 2 to 64). */
+  d: number;
+  /** Sample sizes N (each ≥ 2), used for both sets. */
+  ns: readonly number[];
+  seed: number;
+  /** Mean offset of the generated Gaussian along every axis (0: the same distribution). */
+  shift?: number;
+}
+
+export interface BiasVersusN {
+  readonly ns: readonly number[];
+  readonly fid: Float64Array;
+  readonly kid: Float64Array;
+  readonly kidStd: Float64Array;
+  /** The population FD the estimates approach as N → ∞: d · shift². */
+  readonly fidLimit: number;
+  /**
+   * Leading-order expectation of the FID estimate at each N (see `expectedFidApprox`), so the
+   * view can draw the bias curve beside the samples.
+   */
+  readonly fidExpected: Float64Array;
+  readonly warnings: ReadonlyArray<string | null>;
+}
+
+/**
+ * Expected FID between two independent size-n samples of N(0, I_d) and N(shift·1, I_d), to
+ * leading order in d/n:
+ *
+ *   E[FID] ≈ d shift² + 2d/n + d(d + 1) / (2(n − 1)).
+ *
+ * Why: E‖μ̂₁ − μ̂₂‖² = ‖Δμ‖² + 2d/n exactly. Each sample covariance is I + X with
+ * E‖X‖²_F = d(d + 1)/(n − 1) (Wishart: Var Σ̂ᵢᵢ = 2/(n − 1), Var Σ̂ᵢⱼ = 1/(n − 1)), and near I the
+ * covariance part is ¼‖X₁ − X₂‖²_F to second order (for commuting matrices it is
+ * Σ (√a − √b)² ≈ Σ (a − b)²/4), whose expectation is d(d + 1)/(2(n − 1)).
+ */
+export function expectedFidApprox(d: number, n: number, shift = 0): number {
+  return d * shift * shift + (2 * d) / n + (d * (d + 1)) / (2 * (n - 1));
+}
+
+/**
+ * FID and KID between two independent samples of size N from N(0, I_d) and N(shift·1, I_d), for
+ * each N. With shift = 0 both population values are 0: FID stays above 0 (biased upwards, about
+ * `expectedFidApprox`) while KID, being unbiased, scatters around 0.
+ */
+export async function biasVersusN(o: BiasVersusNOptions): Promise<BiasVersusN> {
+  const shift = o.shift ?? 0;
+  const fidV = new Float64Array(o.ns.length), kidV = new Float64Array(o.ns.length), kidS = new Float64Array(o.ns.length);
+  const warnings: Array<string | null> = [];
+  for (let i = 0; i < o.ns.length; i++) {
+    const n = o.ns[i];
+    const a = sampleGaussian(n, o.d, childSeed(o.seed, `bias-real-${n}`));
+    const b = sampleGaussian(n, o.d, childSeed(o.seed, `bias-generated-${n}`), shift);
+    const [f, k] = await Promise.all([fid(a, b), kid(a, b, { seed: o.seed })]);
+    fidV[i] = f.fid;
+    kidV[i] = k.kid;
+    kidS[i] = k.std;
+    warnings.push(f.warning ?? k.warning);
+  }
+  return {
+    ns: o.ns, fid: fidV, kid: kidV, kidStd: kidS, fidLimit: o.d * shift * shift,
+    fidExpected: Float64Array.from(o.ns, (n) => expectedFidApprox(o.d, n, shift)), warnings,
+  };
+}
