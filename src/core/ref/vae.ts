@@ -79,7 +79,11 @@ export function gaussianExpectation(g: (z: number) => number, mu: number, sigma:
   const points = [lo, ...breaks.filter((b) => b > lo && b < hi).sort((a, b) => a - b), hi];
   let total = 0;
   for (let i = 0; i + 1 < points.length; i++) {
-    total += simpson((z) => g(z) * Math.exp(logNormal(z, mu, sigma)), points[i], points[i + 1], n);
+    const a = points[i], b = points[i + 1];
+    // Evaluate a hair inside each piece so an endpoint at a jump takes that piece's one-sided limit.
+    const delta = 1e-9 * (b - a);
+    const inside = (z: number) => Math.min(b - delta, Math.max(a + delta, z));
+    total += simpson((z) => g(inside(z)) * Math.exp(logNormal(z, mu, sigma)), a, b, n);
   }
   return total;
 }
