@@ -8,7 +8,7 @@ import type { Mlp } from '../../src/core/models/mlp';
 import { refKlStdNormalPerDim, refMlpForward, refVaeTerms, type RefActivation, type RefLayer, type RefVaeParams } from '../../src/core/ref/vae';
 
 function layers(mlp: Mlp): RefLayer[] {
-  return mlp.weights.map((w, l) => ({ w: w.dataSync(), b: mlp.biases[l].dataSync(), inSize: w.shape[0], outSize: w.shape[1] }));
+  return mlp.weights.map((w, l) => ({ w: w.dataSync() as Float32Array, b: mlp.biases[l].dataSync() as Float32Array, inSize: w.shape[0], outSize: w.shape[1]! }));
 }
 
 function refParams(vae: Vae): RefVaeParams {
