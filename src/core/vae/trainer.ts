@@ -10,7 +10,7 @@
  * stays comparable across β.
  *
  * API
- * - `VaeTrainerOptions`, `DEFAULT_VAE_OPTIONS`, `BETA_RANGE`.
+ * - `VaeTrainerOptions`, `DEFAULT_VAE_OPTIONS` (digits), `TOY_VAE_OPTIONS` (2-D sets), `BETA_RANGE`, `ACTIVE_UNIT_THRESHOLD`.
  * - `BatchSampler`: the seeded stream of batch indices and noise the trainer consumes.
  * - `class VaeTrainer implements Trainer`:
  *   `step()`, `readMetrics()`, `stepCount`, `dispose()` (the Trainer contract);
@@ -60,6 +60,19 @@ export const DEFAULT_VAE_OPTIONS = {
   learningRate: 1e-3,
   batchSize: 64,
   seed: 1,
+};
+
+/**
+ * Defaults for the 2-D toy sets: Gaussian decoder with s = 0.3 (so β from 0.01 to 10 spans a
+ * near-autoencoder to a collapsed posterior on data of unit scale), one hidden layer of 64 tanh units.
+ */
+export const TOY_VAE_OPTIONS = {
+  ...DEFAULT_VAE_OPTIONS,
+  hidden: [64] as readonly number[],
+  activation: 'tanh' as Activation,
+  likelihood: 'gaussian' as Likelihood,
+  decoderStd: 0.3,
+  learningRate: 3e-3,
 };
 
 /** Average over a batch, in nats per example; `step` is the trainer's stepCount when read. */
@@ -178,7 +191,7 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     this.data = tf.tensor2d(options.data.x, [options.data.count, this.inputDim]);
     this.evalData = tf.tensor2d(evaluation.x, [evaluation.count, this.inputDim]);
     this.evalEps = tf.tensor2d(this.evaluationEps, [evaluation.count, this.latentDim]);
-    this.betaVar = tf.variable(tf.scalar(o.beta), false, `vae_beta_${uid()}`);
+    this.betaVar = tf.tidy(() => tf.variable(tf.scalar(o.beta), false, `vae_beta_${uid()}`));
     this.vae = this.buildModel();
     this.optimizer = new AdjustableAdam(this.currentLearningRate);
     this.sampler = new BatchSampler(childSeed(this.seed, 'batches'), options.data.count, this.batchSize, this.latentDim);
