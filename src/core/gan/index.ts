@@ -1,0 +1,13 @@
+/**
+ * The GAN chapter's computational core, for its three widgets: loss curves (`losses`), the 1-D
+ * optimal discriminator (`optimalD`) and the live 2-D GAN (`trainer`, with `gridDivergence` and
+ * `modes` for its readouts, and `optim` for its optimisers).
+ *
+ * API: re-exports every public name of those modules; see each module's header for the list.
+ */
+export * from './losses';
+export * from './optimalD';
+export * from './gridDivergence';
+export * from './modes';
+export * from './optim';
+export * from './trainer';
