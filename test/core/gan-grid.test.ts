@@ -5,7 +5,7 @@ import {
 import { modeCoverage } from '../../src/core/gan/modes';
 import { gridMixture, ringMixture, sampleDataset, sampleMixture } from '../../src/core/data2d';
 
-const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number;
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 describe('histogram2D', () => {
   const grid: GridSpec = { bins: 2, xMin: 0, xMax: 2, yMin: 0, yMax: 2 };
