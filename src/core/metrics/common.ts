@@ -14,6 +14,9 @@
  * - `rowTiles(n, tile)`: [start, size] pairs covering 0..n−1.
  * - `TILE_ROWS`: rows per tile for N × N work (512).
  * - `MetricResult`: the `{ warning }` field every result carries.
+ * - `joinWarnings(...ws)`: join non-null warnings into one message.
+ * - `MetricCache`, `createMetricCache()`, `cacheGet`, `cachePut`: reuse of work that depends only
+ *   on the real set (k-NN radii, KID's real-real sums) while only the generated set changes.
  */
 import { tf, type Tensor2D } from '../tf';
 import type { Points2D } from '../data2d';
@@ -93,4 +96,30 @@ export function rowTiles(n: number, tile = TILE_ROWS): Array<[number, number]> {
 export function joinWarnings(...ws: Array<string | null | undefined>): string | null {
   const kept = ws.filter((w): w is string => !!w);
   return kept.length ? kept.join(' ') : null;
+}
+
+/**
+ * Plain-number results of work that depends only on one point set (typically the real set),
+ * kept between calls so that moving a control that changes only the generated set does not
+ * redo it. An entry is used only while the same data array (by identity) is passed with the
+ * same parameters, so treat point arrays as immutable: build a new array for new data. Holds no
+ * tensors; keep one per widget instance (e.g. in a React ref), not in a store.
+ */
+export interface MetricCache {
+  readonly entries: Map<string, { readonly source: PointSet['data']; readonly value: Float32Array }>;
+}
+
+export function createMetricCache(): MetricCache {
+  return { entries: new Map() };
+}
+
+/** The cached value for `key` computed from `source`, or null. */
+export function cacheGet(cache: MetricCache | undefined, key: string, source: PointSet['data']): Float32Array | null {
+  const e = cache?.entries.get(key);
+  return e && e.source === source ? e.value : null;
+}
+
+/** Remember `value` for `key` as computed from `source` (replacing any older entry). */
+export function cachePut(cache: MetricCache | undefined, key: string, source: PointSet['data'], value: Float32Array): void {
+  cache?.entries.set(key, { source, value });
 }

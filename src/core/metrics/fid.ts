@@ -10,11 +10,12 @@
  * tr (Σ₁Σ₂)^½ (the sum of √λ over the eigenvalues of Σ₁^½ Σ₂ Σ₁^½) is computed exactly for d = 2
  * by the closed form in `linalg.ts`, and for any d in float32 on the device by Newton–Schulz
  * square roots of Σ₁ and Σ₂ and a Newton–Schulz polar iteration (`traceSqrtProduct`). The general
- * method adds a ridge ε I to both covariances, ε = ρ (‖Σ₁‖_F + ‖Σ₂‖_F)/2 with ρ = 1e-5 by default,
+ * method adds a ridge ε I to both covariances, ε = ρ (‖Σ₁‖_F + ‖Σ₂‖_F)/2 with ρ = 1e-6 by default,
  * because the square-root iteration diverges on the slightly negative eigenvalues that float32
- * rounding gives a singular covariance. The ridge leaves FD(Σ, Σ) = 0 exactly and changes FD
- * by a relative O(ε/λ_min) otherwise; the result says when it matters (a covariance with an
- * eigenvalue within ten ridges of zero).
+ * rounding gives a singular covariance. The ridge leaves FD(Σ, Σ) = 0 exactly; otherwise it
+ * shifts FD by about ε per dimension for well-conditioned covariances (ε Σ (√a − √b)²/√(ab) for
+ * commuting ones) and by up to 2√(ε λ) per zero eigenvalue of a singular one. The result says
+ * when it matters (a covariance with an eigenvalue within ten ridges of zero).
  *
  * Exports:
  * - `frechetDistance2x2(mu1, s1, mu2, s2)`: exact FD for d = 2 in plain float64 numbers.
@@ -33,7 +34,7 @@ export interface FidOptions {
   method?: FrechetMethod;
   /** Newton–Schulz iterations (default `NS_ITERATIONS`). */
   iterations?: number;
-  /** Relative ridge ρ for the general method: ε = ρ (‖Σ₁‖_F + ‖Σ₂‖_F)/2. Default 1e-5. */
+  /** Relative ridge ρ for the general method: ε = ρ (‖Σ₁‖_F + ‖Σ₂‖_F)/2. Default 1e-6. */
   ridge?: number;
 }
 
@@ -50,10 +51,11 @@ export interface FrechetResult extends MetricResult {
 }
 
 /**
- * The default relative ridge. It must exceed float32 rounding in a covariance (about 1e-7 of its
- * largest eigenvalue, and ‖Σ‖_F ≥ λ_max) for the square-root iteration to stay stable.
+ * The default relative ridge: ten times float32 rounding in a covariance (about 1e-7 of its
+ * largest eigenvalue, and ‖Σ‖_F ≥ λ_max), so that the square-root iteration never meets a
+ * negative eigenvalue, yet small enough that its bias stays near float32 error.
  */
-const DEFAULT_RIDGE = 1e-5;
+const DEFAULT_RIDGE = 1e-6;
 
 /**
  * Warn when an eigenvalue lies within this many ridges of zero: there the ridge, not the data,

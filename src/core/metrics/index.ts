@@ -14,7 +14,7 @@
  * - NLL, perplexity, bits/dim: `nll`, `renormaliseAfterDrag`, `bitsPerDim`, … (perplexity.ts)
  * - Point sets and helpers: `pointSet`, `fromPoints2D` (common.ts); linear algebra (linalg.ts)
  */
-export { pointSet, fromPoints2D, type PointSet, type MetricResult } from './common';
+export { pointSet, fromPoints2D, createMetricCache, type PointSet, type MetricResult, type MetricCache } from './common';
 export { traceSqrtProduct2x2, sqrtmNewtonSchulz, traceSqrtProduct, meanAndCovariance } from './linalg';
 export { fid, frechetDistance, frechetDistance2x2, type FidOptions, type FrechetResult, type FrechetMethod } from './fid';
 export { kid, cubicKernel, defaultSubsetSize, kidSubsets, type KidOptions, type KidResult } from './kid';
@@ -23,9 +23,9 @@ export { inceptionScore, type InceptionScoreResult } from './inceptionScore';
 export { mmdPermutationTest, type MmdTestOptions, type MmdTestResult, type MmdKernel } from './mmdTest';
 export {
   TOY_REAL_PRESETS, TOY_DEFAULTS, TOY_PRESETS, TOY_PRESET_NAMES, MEMORISE_NOISE,
-  realMixture, generatedMixture, toyControlsForPreset, toyData, mixturePosterior, toyInceptionScore,
+  realMixture, generatedMixture, toyControlsForPreset, toyRealData, toyGeneratedData, toyData, mixturePosterior, toyInceptionScore,
   toyMetricsPanel, sampleGaussian, expectedFidApprox, biasVersusN,
-  type ToyRealPreset, type ToyControls, type ToyPresetName, type ToyData, type ToyPanel, type ToyPanelOptions,
+  type ToyRealPreset, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type ToyPanelOptions,
   type BiasVersusN, type BiasVersusNOptions,
 } from './toyGaussians';
 export {

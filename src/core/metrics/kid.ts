@@ -25,7 +25,7 @@
  */
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import { childSeed, mulberry32 } from '../random';
-import { joinWarnings, requirePoints, requireSameDim, rowTiles, sampleWithoutReplacement, toTensor2D, type MetricResult, type PointSet } from './common';
+import { cacheGet, cachePut, joinWarnings, requirePoints, requireSameDim, rowTiles, sampleWithoutReplacement, toTensor2D, type MetricCache, type MetricResult, type PointSet } from './common';
 
 /** A kernel function on the device: rows of a against rows of b → [na, nb]. */
 export type KernelFn = (a: Tensor2D, b: Tensor2D) => Tensor2D;
@@ -36,7 +36,8 @@ export type KernelFn = (a: Tensor2D, b: Tensor2D) => Tensor2D;
  */
 export function cubicKernel(a: Tensor2D, b: Tensor2D): Tensor2D {
   const d = a.shape[1];
-  const base = tf.add(tf.div(tf.matMul(a, b, false, true), d), 1);
+  // xᵀy/d + 1 as one product of augmented rows [x/d, 1]·[y, 1]: no pass over [na, nb] to add 1.
+  const base = tf.matMul(tf.concat([tf.div(a, d), tf.ones([a.shape[0], 1])], 1), tf.concat([b, tf.ones([b.shape[0], 1])], 1), false, true);
   return tf.mul(tf.square(base), base) as Tensor2D;
 }
 
@@ -71,6 +72,8 @@ export interface KidOptions {
   subsets?: number;
   /** Seed for the subset draws. */
   seed?: number;
+  /** Keeps the real-real kernel sums between calls while the real set and subsets are unchanged. */
+  cache?: MetricCache;
 }
 
 export interface KidResult extends MetricResult {
@@ -89,13 +92,17 @@ export function defaultSubsetSize(nReal: number, nGenerated: number): number {
   return Math.max(2, Math.min(1000, Math.floor(Math.min(nReal, nGenerated) / 2)));
 }
 
-/** The seeded subsets: `subsets` index arrays of `subsetSize` distinct rows for each set. */
+/**
+ * The seeded subsets: `subsets` index arrays of `subsetSize` distinct rows for each set. The two
+ * sets draw from separate streams, so the real subsets do not depend on the generated set's size.
+ */
 export function kidSubsets(nReal: number, nGenerated: number, subsetSize: number, subsets: number, seed: number): { real: Int32Array[]; generated: Int32Array[] } {
-  const rng = mulberry32(childSeed(seed, 'kid-subsets'));
+  const rngReal = mulberry32(childSeed(seed, 'kid-subsets-real'));
+  const rngGenerated = mulberry32(childSeed(seed, 'kid-subsets-generated'));
   const real: Int32Array[] = [], generated: Int32Array[] = [];
   for (let s = 0; s < subsets; s++) {
-    real.push(sampleWithoutReplacement(nReal, subsetSize, rng));
-    generated.push(sampleWithoutReplacement(nGenerated, subsetSize, rng));
+    real.push(sampleWithoutReplacement(nReal, subsetSize, rngReal));
+    generated.push(sampleWithoutReplacement(nGenerated, subsetSize, rngGenerated));
   }
   return { real, generated };
 }
@@ -124,7 +131,10 @@ export async function kid(real: PointSet, generated: PointSet, options: KidOptio
   if (!Number.isInteger(m) || m < 2) throw new Error(`KID needs subsets of at least 2 points (got ${m}).`);
   if (m > Math.min(real.n, generated.n)) throw new Error(`The subset size ${m} is larger than a set (${real.n} real, ${generated.n} generated points).`);
   if (!Number.isInteger(S) || S < 1) throw new Error(`KID needs at least one subset (got ${S}).`);
-  const idx = kidSubsets(real.n, generated.n, m, S, options.seed ?? 0);
+  const seed = options.seed ?? 0;
+  const idx = kidSubsets(real.n, generated.n, m, S, seed);
+  const cacheKey = `kid-xx:m=${m}:S=${S}:seed=${seed}`;
+  const cachedXX = cacheGet(options.cache, cacheKey, real.data);
 
   const out = tf.tidy(() => {
     const x = toTensor2D(real), y = toTensor2D(generated);
@@ -135,10 +145,12 @@ export async function kid(real: PointSet, generated: PointSet, options: KidOptio
       const base = tf.add(tf.div(tf.sum(tf.square(t), 1, true), t.shape[1]), 1);
       return tf.sum(tf.mul(p, tf.mul(tf.square(base), base)), 0);
     };
-    const xx = tf.sub(kernelSubsetSums(x, x, px, px, cubicKernel), diag(x, px));
+    const xx = cachedXX ? tf.tensor1d(cachedXX) : tf.sub(kernelSubsetSums(x, x, px, px, cubicKernel), diag(x, px));
     const yy = tf.sub(kernelSubsetSums(y, y, py, py, cubicKernel), diag(y, py));
     const xy = kernelSubsetSums(x, y, px, py, cubicKernel);
-    return tf.sub(tf.div(tf.add(xx, yy), m * (m - 1)), tf.mul(xy, 2 / (m * m)));
+    const mmd2 = tf.sub(tf.div(tf.add(xx, yy), m * (m - 1)), tf.mul(xy, 2 / (m * m)));
+    // Fresh real-real sums ride along in the single readback so that the cache can keep them.
+    return cachedXX || !options.cache ? mmd2 : tf.concat([mmd2, xx]);
   });
   let v: Float32Array;
   try {
@@ -146,7 +158,8 @@ export async function kid(real: PointSet, generated: PointSet, options: KidOptio
   } finally {
     out.dispose();
   }
-  const values = Float64Array.from(v);
+  if (v.length > S) cachePut(options.cache, cacheKey, real.data, v.slice(S));
+  const values = Float64Array.from(v.subarray(0, S));
   let mean = 0;
   for (const x of values) mean += x;
   mean /= S;

@@ -217,7 +217,8 @@ export async function memorisingKde(train: PointSet, test: PointSet, hs: readonl
     const centre = tf.mean(t0, 0);
     const t = tf.sub(t0, centre) as Tensor2D;
     const q = tf.sub(toTensor2D(test), centre) as Tensor2D;
-    const offDiagonal = (start: number, size: number) => tf.sub(1, tf.oneHot(tf.range(start, start + size, 1, 'int32'), N, 1, 0, 'float32'));
+    // int32 oneHot then cast: the wasm backend ignores oneHot's dtype argument.
+    const offDiagonal = (start: number, size: number) => tf.sub(1, tf.cast(tf.oneHot(tf.range(start, start + size, 1, 'int32'), N), 'float32'));
     const trainDist = tf.concat(rowTiles(N).map(([start, size]) =>
       tf.mul(squaredDistances(tf.slice(t, [start, 0], [size, -1]), t), N > 1 ? offDiagonal(start, size) : 0)));
     const testDist = tf.concat(rowTiles(test.n).map(([start, size]) => squaredDistances(tf.slice(q, [start, 0], [size, -1]), t)));

@@ -5,6 +5,7 @@
  *
  * Exports:
  * - `meanAndCovariance(x)`: sample mean [d] and unbiased covariance [d, d] of x [n, d].
+ * - `offsetSquaredDistances(a, b, rowOffset, colOffset)`: ‖a_i − b_j‖² + offsets, one matMul.
  * - `squaredDistances(a, b)`: ‖a_i − b_j‖² as [na, nb], clamped at 0.
  * - `sqrtmNewtonSchulz(a, iterations)`: A^½ and A^−½ of a symmetric positive definite A.
  * - `traceSqrtProduct(a1, a2, iterations)`: tr (A₁A₂)^½ for SPD A₁, A₂ (tfjs), with A₁^−½, A₂^−½.
@@ -31,16 +32,36 @@ export function meanAndCovariance(x: Tensor2D): { mean: Tensor1D; cov: Tensor2D 
 }
 
 /**
- * Pairwise squared Euclidean distances, D_ij = ‖aᵢ‖² + ‖bⱼ‖² − 2 aᵢᵀbⱼ, clamped at 0 because
- * float32 cancellation can make the expansion slightly negative for near-identical points.
- * Centre both sets on a common point first: the rounding error scales with ‖a‖² + ‖b‖².
+ * Pairwise squared Euclidean distances plus optional per-row and per-column offsets,
  *
- * @param a shape [na, d]; @param b shape [nb, d]. @returns shape [na, nb], squared data units.
+ *   D_ij = ‖aᵢ − bⱼ‖² + rowOffsetᵢ + colOffsetⱼ = ‖aᵢ‖² + rowOffsetᵢ − 2 aᵢᵀbⱼ + ‖bⱼ‖² + colOffsetⱼ,
+ *
+ * as ONE matrix product of augmented rows [aᵢ, ‖aᵢ‖² + rowOffsetᵢ, 1] · [−2bⱼ, 1, ‖bⱼ‖² + colOffsetⱼ]ᵀ:
+ * no broadcast elementwise pass over the [na, nb] result, which is what costs time on every
+ * backend when nb is in the thousands. Offsets let callers compare a distance with a radius
+ * (subtract it) without another pass. Centre both sets on a common point first: the float32
+ * rounding error of the expansion scales with ‖a‖² + ‖b‖².
+ *
+ * @param a [na, d]; @param b [nb, d]; @param rowOffset [na] or null; @param colOffset [nb] or null.
+ * @returns [na, nb] in squared data units (may be a hair below 0 for near-identical points).
+ */
+export function offsetSquaredDistances(a: Tensor2D, b: Tensor2D, rowOffset: Tensor1D | null = null, colOffset: Tensor1D | null = null): Tensor2D {
+  let an = tf.sum(tf.square(a), 1, true);
+  let bn = tf.sum(tf.square(b), 1, true);
+  if (rowOffset) an = tf.add(an, tf.reshape(rowOffset, [-1, 1]));
+  if (colOffset) bn = tf.add(bn, tf.reshape(colOffset, [-1, 1]));
+  const left = tf.concat([a, an, tf.onesLike(an)], 1);
+  const right = tf.concat([tf.mul(b, -2), tf.onesLike(bn), bn], 1);
+  return tf.matMul(left, right, false, true) as Tensor2D;
+}
+
+/**
+ * Pairwise squared Euclidean distances ‖aᵢ − bⱼ‖², clamped at 0 (float32 cancellation can make
+ * the expansion slightly negative for near-identical points). See `offsetSquaredDistances`.
+ * @param a [na, d]; @param b [nb, d]. @returns [na, nb], squared data units.
  */
 export function squaredDistances(a: Tensor2D, b: Tensor2D): Tensor2D {
-  const an = tf.sum(tf.square(a), 1, true);
-  const bn = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
-  return tf.relu(tf.add(tf.sub(an, tf.mul(tf.matMul(a, b, false, true), 2)), bn)) as Tensor2D;
+  return tf.relu(offsetSquaredDistances(a, b)) as Tensor2D;
 }
 
 /**

@@ -29,7 +29,7 @@ import { tf, type Scalar, type Tensor2D } from '../tf';
 import { childSeed, mulberry32 } from '../random';
 import { requirePoints, requireSameDim, sampleWithoutReplacement, type MetricResult, type PointSet } from './common';
 import { cubicKernel, kernelSubsetSums, type KernelFn } from './kid';
-import { squaredDistances } from './linalg';
+import { offsetSquaredDistances } from './linalg';
 
 export type MmdKernel = 'gaussian' | 'cubic';
 
@@ -69,7 +69,11 @@ export interface MmdTestResult extends MetricResult {
 
 /** exp(−‖a − b‖² / (2σ²)) for all pairs of rows. */
 export function gaussianKernel(sigma: Scalar | number): KernelFn {
-  return (a: Tensor2D, b: Tensor2D) => tf.exp(tf.div(squaredDistances(a, b), tf.mul(tf.square(sigma), -2))) as Tensor2D;
+  return (a: Tensor2D, b: Tensor2D) => {
+    // Scale the points by 1/(σ√2) first, so the kernel is exp(−‖a′ − b′‖²): one product, one exp.
+    const s = tf.div(1, tf.mul(sigma, Math.SQRT2));
+    return tf.exp(tf.neg(offsetSquaredDistances(tf.mul(a, s) as Tensor2D, tf.mul(b, s) as Tensor2D))) as Tensor2D;
+  };
 }
 
 /** σ = √tr Cov(z) = √(½ mean over pairs of ‖zᵢ − zⱼ‖²), for z [N, d], N ≥ 2. */

@@ -20,8 +20,8 @@
  * - `PrecisionRecallOptions`, `PrecisionRecallResult`, `MemorisationResult`.
  */
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { requirePoints, requireSameDim, rowTiles, toTensor2D, type MetricResult, type PointSet } from './common';
-import { squaredDistances } from './linalg';
+import { cacheGet, cachePut, requirePoints, requireSameDim, rowTiles, toTensor2D, type MetricCache, type MetricResult, type PointSet } from './common';
+import { offsetSquaredDistances, squaredDistances } from './linalg';
 
 /**
  * Added to a masked distance so that it is never the minimum again. Any value far above every
@@ -39,9 +39,11 @@ export function kthNeighbourSqDistances(x: Tensor2D, k: number): Tensor1D {
   const parts: Tensor1D[] = [];
   for (const [start, size] of rowTiles(n)) {
     parts.push(tf.tidy(() => {
-      const self = tf.oneHot(tf.range(start, start + size, 1, 'int32'), n, MASKED, 0, 'float32');
-      let dist = tf.add(squaredDistances(tf.slice(x, [start, 0], [size, -1]), x), self);
-      for (let j = 1; j < k; j++) dist = tf.add(dist, tf.oneHot(tf.argMin(dist, 1), n, MASKED, 0, 'float32'));
+      // oneHot's own on-value and dtype arguments are ignored by the wasm backend (it always
+      // writes int32), so the mask is built as int32 0/1 and scaled.
+      const mask = (idx: tf.Tensor1D) => tf.mul(tf.oneHot(idx, n), MASKED);
+      let dist = tf.add(squaredDistances(tf.slice(x, [start, 0], [size, -1]), x), mask(tf.range(start, start + size, 1, 'int32') as tf.Tensor1D));
+      for (let j = 1; j < k; j++) dist = tf.add(dist, mask(tf.argMin(dist, 1) as tf.Tensor1D));
       return tf.min(dist, 1) as Tensor1D;
     }));
   }
@@ -53,6 +55,8 @@ export function kthNeighbourSqDistances(x: Tensor2D, k: number): Tensor1D {
 export interface PrecisionRecallOptions {
   /** Neighbour index for the radii (default 3, the paper's choice); needs k < n for both sets. */
   k?: number;
+  /** Keeps the real set's k-NN radii between calls (half the work) while the real set is unchanged. */
+  cache?: MetricCache;
 }
 
 export interface PrecisionRecallResult extends MetricResult {
@@ -76,35 +80,45 @@ export async function precisionRecall(real: PointSet, generated: PointSet, optio
   if (k >= real.n || k >= generated.n) {
     throw new Error(`k = ${k} needs more than k points in each set (real: ${real.n}, generated: ${generated.n}); choose k < n.`);
   }
+  const cacheKey = `pr-radii:k=${k}`;
+  const cachedRadii = cacheGet(options.cache, cacheKey, real.data);
   const out = tf.tidy(() => {
     // Centre both sets on the real mean: the distance expansion loses accuracy with ‖x‖².
     const r0 = toTensor2D(real), g0 = toTensor2D(generated);
     const centre = tf.mean(r0, 0);
     const r = tf.sub(r0, centre) as Tensor2D, g = tf.sub(g0, centre) as Tensor2D;
-    const radiusReal = tf.reshape(kthNeighbourSqDistances(r, k), [1, -1]);
-    const radiusGen = kthNeighbourSqDistances(g, k);
+    const radiusReal = cachedRadii ? tf.tensor1d(cachedRadii) : kthNeighbourSqDistances(r, k);
+    const negRadiusReal = tf.neg(radiusReal) as Tensor1D;
+    const negRadiusGen = tf.neg(kthNeighbourSqDistances(g, k)) as Tensor1D;
+    // g is inside real ball j iff ‖g − r_j‖² − R_j ≤ 0, i.e. iff the row minimum of that is ≤ 0;
+    // real point j is inside generated ball g iff ‖g − r_j‖² − R_g ≤ 0 (a column minimum).
     let precisionHits = tf.scalar(0);
-    let recalled = tf.zeros([real.n], 'bool');
+    let recallSlack = tf.fill([real.n], Infinity);
     for (const [start, size] of rowTiles(generated.n)) {
       const [p, c] = tf.tidy(() => {
-        const dist = squaredDistances(tf.slice(g, [start, 0], [size, -1]), r);
-        const inReal = tf.any(tf.lessEqual(dist, radiusReal), 1);
-        const coversReal = tf.any(tf.lessEqual(dist, tf.reshape(tf.slice(radiusGen, [start], [size]), [-1, 1])), 0);
-        return [tf.add(precisionHits, tf.sum(tf.cast(inReal, 'float32'))), tf.logicalOr(recalled, coversReal)];
+        const gTile = tf.slice(g, [start, 0], [size, -1]) as Tensor2D;
+        const toRealBalls = offsetSquaredDistances(gTile, r, null, negRadiusReal);
+        const toGenBalls = offsetSquaredDistances(gTile, r, tf.slice(negRadiusGen, [start], [size]), null);
+        const inReal = tf.lessEqual(tf.min(toRealBalls, 1), 0);
+        return [tf.add(precisionHits, tf.sum(tf.cast(inReal, 'float32'))), tf.minimum(recallSlack, tf.min(toGenBalls, 0))];
       });
       precisionHits.dispose();
-      recalled.dispose();
+      recallSlack.dispose();
       precisionHits = p;
-      recalled = c;
+      recallSlack = c;
     }
-    return tf.stack([tf.div(precisionHits, generated.n), tf.mean(tf.cast(recalled, 'float32'))]);
+    const scores = tf.stack([tf.div(precisionHits, generated.n), tf.mean(tf.cast(tf.lessEqual(recallSlack, 0), 'float32'))]);
+    // Fresh radii ride along in the single readback so that the cache can keep them.
+    return cachedRadii || !options.cache ? scores : tf.concat([scores, radiusReal]);
   });
+  let v: Float32Array;
   try {
-    const [precision, recall] = await out.data();
-    return { precision, recall, k, warning: null };
+    v = (await out.data()) as Float32Array;
   } finally {
     out.dispose();
   }
+  if (v.length > 2) cachePut(options.cache, cacheKey, real.data, v.slice(2));
+  return { precision: v[0], recall: v[1], k, warning: null };
 }
 
 /** Mean distance from each query row to its nearest row of `train` (tiles), as a scalar tensor. */

@@ -18,7 +18,8 @@
  * - `ToyPresetName`, `TOY_PRESETS`, `toyControlsForPreset(name, base)`: the named failure presets.
  * - `MEMORISE_NOISE`: the copies' noise, as a fraction of the component standard deviation.
  * - `generatedMixture(real, controls)`: the transformed mixture.
- * - `toyData(controls)`: real (training), held-out real and generated point sets.
+ * - `toyRealData(controls)`, `toyGeneratedData(controls, realData)`, `toyData(controls)`: the real
+ *   (training) and held-out sets, the generated set on top of them, or both at once.
  * - `posteriorOnDevice(points, mixture)`: p(c | x) as an [n, K] tensor (tfjs, inside a tidy).
  * - `mixturePosterior(points, mixture)`: async p(c | x) as a Float32Array [n × K].
  * - `toyInceptionScore(points, mixture)`: async IS of points under the mixture's Bayes classifier.
@@ -30,7 +31,7 @@
 import { tf, type Tensor2D } from '../tf';
 import { gridMixture, ringMixture, sampleMixture, type Mixture2D } from '../data2d';
 import { childSeed, mulberry32, normalSampler } from '../random';
-import { requirePoints, toTensor2D, type PointSet } from './common';
+import { requirePoints, toTensor2D, type MetricCache, type PointSet } from './common';
 import { fid, type FidOptions, type FrechetResult } from './fid';
 import { entropiesOnDevice, inceptionResult, type InceptionScoreResult } from './inceptionScore';
 import { kid, type KidOptions, type KidResult } from './kid';
@@ -127,27 +128,43 @@ export function generatedMixture(real: Mixture2D, c: ToyControls): Mixture2D {
   return { means, std: real.std * c.spread, weights };
 }
 
-export interface ToyData {
+/** The real side of the toy: it depends only on `real`, `nReal` and `seed`. */
+export interface ToyRealData {
   /** Real training points (the set memorised copies come from). */
   readonly real: PointSet;
   /** Fresh real points from the same mixture, for the memorisation check. */
   readonly heldOut: PointSet;
+  readonly realMixture: Mixture2D;
+}
+
+export interface ToyData extends ToyRealData {
   readonly generated: PointSet;
   /** 1 where a generated point is a memorised copy. */
   readonly isCopy: Uint8Array;
-  readonly realMixture: Mixture2D;
   readonly generatedMixture: Mixture2D;
 }
 
-/** Draw the real, held-out and generated sets for a set of controls (seeded). */
-export function toyData(c: ToyControls): ToyData {
+/**
+ * Draw the real training and held-out sets (seeded). Keep the result while only generated-side
+ * controls move: the same arrays let a `MetricCache` skip the real-set work.
+ */
+export function toyRealData(c: ToyControls): ToyRealData {
   if (!Number.isInteger(c.nReal) || c.nReal < 1) throw new Error(`The real sample size must be a positive integer (got ${c.nReal}).`);
-  if (!Number.isInteger(c.nGenerated) || c.nGenerated < 1) throw new Error(`The generated sample size must be a positive integer (got ${c.nGenerated}).`);
-  if (!(c.memorise >= 0 && c.memorise <= 1)) throw new Error(`The memorised fraction must lie in [0, 1] (got ${c.memorise}).`);
   const rm = realMixture(c.real);
-  const gm = generatedMixture(rm, c);
   const real = sampleMixture(rm, c.nReal, childSeed(c.seed, 'real'));
   const heldOut = sampleMixture(rm, c.nReal, childSeed(c.seed, 'held-out'));
+  return { real: { data: real.xy, n: c.nReal, d: 2 }, heldOut: { data: heldOut.xy, n: c.nReal, d: 2 }, realMixture: rm };
+}
+
+/**
+ * Draw the generated set for the controls on top of a real draw (seeded): a fraction `memorise`
+ * of copies of real training points (noise MEMORISE_NOISE · σ), the rest from `generatedMixture`.
+ */
+export function toyGeneratedData(c: ToyControls, realData: ToyRealData): ToyData {
+  if (!Number.isInteger(c.nGenerated) || c.nGenerated < 1) throw new Error(`The generated sample size must be a positive integer (got ${c.nGenerated}).`);
+  if (!(c.memorise >= 0 && c.memorise <= 1)) throw new Error(`The memorised fraction must lie in [0, 1] (got ${c.memorise}).`);
+  const rm = realData.realMixture, real = realData.real;
+  const gm = generatedMixture(rm, c);
   const nCopies = Math.round(c.memorise * c.nGenerated);
   const fresh = sampleMixture(gm, c.nGenerated - nCopies, childSeed(c.seed, 'generated'));
   const xy = new Float64Array(2 * c.nGenerated);
@@ -156,18 +173,18 @@ export function toyData(c: ToyControls): ToyData {
   const normal = normalSampler(rng);
   const noise = MEMORISE_NOISE * rm.std;
   for (let i = 0; i < nCopies; i++) {
-    const src = Math.floor(rng() * c.nReal);
-    xy[2 * i] = real.xy[2 * src] + noise * normal();
-    xy[2 * i + 1] = real.xy[2 * src + 1] + noise * normal();
+    const src = Math.floor(rng() * real.n);
+    xy[2 * i] = real.data[2 * src] + noise * normal();
+    xy[2 * i + 1] = real.data[2 * src + 1] + noise * normal();
     isCopy[i] = 1;
   }
   xy.set(fresh.xy, 2 * nCopies);
-  return {
-    real: { data: real.xy, n: c.nReal, d: 2 },
-    heldOut: { data: heldOut.xy, n: c.nReal, d: 2 },
-    generated: { data: xy, n: c.nGenerated, d: 2 },
-    isCopy, realMixture: rm, generatedMixture: gm,
-  };
+  return { ...realData, generated: { data: xy, n: c.nGenerated, d: 2 }, isCopy, generatedMixture: gm };
+}
+
+/** Draw the real, held-out and generated sets for a set of controls (seeded). */
+export function toyData(c: ToyControls): ToyData {
+  return toyGeneratedData(c, toyRealData(c));
 }
 
 /**
@@ -220,6 +237,8 @@ export async function toyInceptionScore(points: PointSet, mixture: Mixture2D): P
 }
 
 export interface ToyPanelOptions {
+  /** Reuse of real-set work between calls (see `MetricCache`). */
+  cache?: MetricCache;
   fid?: FidOptions;
   kid?: KidOptions;
   /** k for precision and recall (default 3). */
@@ -243,8 +262,8 @@ export async function toyMetricsPanel(data: ToyData, options: ToyPanelOptions = 
   const seed = options.kid?.seed ?? 0;
   const [f, k, pr, is, isReal, mmd, mem] = await Promise.all([
     fid(data.real, data.generated, options.fid),
-    kid(data.real, data.generated, { seed, ...options.kid }),
-    precisionRecall(data.real, data.generated, { k: options.k ?? 3 }),
+    kid(data.real, data.generated, { seed, cache: options.cache, ...options.kid }),
+    precisionRecall(data.real, data.generated, { k: options.k ?? 3, cache: options.cache }),
     toyInceptionScore(data.generated, data.realMixture),
     toyInceptionScore(data.real, data.realMixture),
     mmdPermutationTest(data.real, data.generated, { seed, ...options.mmd }),
