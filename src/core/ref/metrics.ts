@@ -18,9 +18,9 @@
  * - `inceptionScoreRef(probs, n, numClasses)`: IS with its entropy split.
  * - `mixturePosteriorRef(p, mixture)`: Bayes posterior over the components of a 2-D mixture.
  * - `meanSqPairDistanceRef(p)`: mean of ‖zᵢ − zⱼ‖² over pairs i < j.
- * - `mmdStatisticRef(pooled, weights, bandwidth)`: sᵀKs with the Gaussian kernel.
+ * - `mmdStatisticRef(pooled, weights, columns, bandwidth)`: sᵀKs, Gaussian or cubic kernel.
  * - `diagGaussianLogDensityRef(x, mean, logVar)`, `logQ2Ref(logQ0, logQ1, alpha)`,
- *   `kdeLogLikelihoodRef(train, query, h, excludeSelfNothing)`: the likelihood widget's densities.
+ *   `kdeLogLikelihoodRef(train, query, h)`: the likelihood widget's densities.
  */
 import type { PointSet } from '../metrics/common';
 import type { Mixture2D } from '../data2d';
@@ -278,15 +278,18 @@ export function meanSqPairDistanceRef(p: PointSet): number {
 }
 
 /**
- * The permutation test's statistic for each weight vector: sᵀKs with K_ij = exp(−‖zᵢ − zⱼ‖²/(2σ²)).
+ * The permutation test's statistic for each weight vector: sᵀKs with the Gaussian kernel
+ * K_ij = exp(−‖zᵢ − zⱼ‖²/(2σ²)) for a numeric bandwidth σ, or the cubic KID kernel for 'cubic'.
  * @param weights [N, P] row-major, one assignment vector per column.
  */
-export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, columns: number, bandwidth: number): Float64Array {
+export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, columns: number, bandwidth: number | 'cubic'): Float64Array {
   const N = pooled.n, out = new Float64Array(columns);
-  const g = 1 / (2 * bandwidth * bandwidth);
+  const kernel = bandwidth === 'cubic'
+    ? (i: number, j: number) => cubicKernelRef(pooled, i, pooled, j)
+    : (i: number, j: number) => Math.exp(-sqDist(pooled, i, pooled, j) / (2 * bandwidth * bandwidth));
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
-      const k = Math.exp(-sqDist(pooled, i, pooled, j) * g);
+      const k = kernel(i, j);
       for (let c = 0; c < columns; c++) out[c] += weights[i * columns + c] * k * weights[j * columns + c];
     }
   }
