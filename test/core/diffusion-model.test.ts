@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { makeSchedule, type Schedule } from '../../src/core/diffusion/schedules';
 import { DiffusionModel, arrowGrid, timeEmbedding, timeEmbeddingTable, type DiffusionWeights } from '../../src/core/diffusion/model';
 import { DiffusionTrainer } from '../../src/core/diffusion/trainer';
-import { ReverseSampler, sample } from '../../src/core/diffusion/samplers';
+import { ReverseSampler, qualityVsSteps, sample } from '../../src/core/diffusion/samplers';
 import { sampleDataset } from '../../src/core/data2d';
 import {
-  adamStepRef, mlpForwardRef, reverseSampleRef, simpleLossAndGradsRef, type EpsFnRef, type MlpRef,
+  adamStepRef, mlpForwardRef, mmd2Ref, reverseSampleRef, simpleLossAndGradsRef, type EpsFnRef, type MlpRef,
 } from '../../src/core/ref/diffusion';
 
 const moons = sampleDataset('moons', 512, 4).xy;
@@ -223,6 +223,30 @@ describe('trainer', () => {
     expect(a[7]).toBeLessThan(0.6);
   });
 
+  it('draws batches x_t = √ᾱ_t x₀ + √(1 − ᾱ_t) ε with t uniform on 1 … T and the matching time features', () => {
+    const tr = new DiffusionTrainer({ data: moons, schedule, seed: 8, batchSize: 4000, hidden: [4] });
+    const x0 = [0.75, -1.25];
+    tr.setData([...x0, ...x0]);
+    const { input, eps, t } = tr.nextBatch();
+    const F = tr.model.featureCount, w = 2 + F;
+    let sum = 0;
+    for (let i = 0; i < 4000; i++) {
+      const ti = t[i];
+      expect(ti >= 1 && ti <= 100).toBe(true);
+      sum += ti;
+      for (let c = 0; c < 2; c++) {
+        expect(input[i * w + c]).toBeCloseTo(schedule.sqrtAlphaBar[ti] * x0[c] + schedule.sqrtOneMinusAlphaBar[ti] * eps[2 * i + c], 5);
+      }
+      const phi = timeEmbedding(ti, 100, tr.model.timeFrequencies);
+      for (let k = 0; k < F; k++) expect(input[i * w + 2 + k]).toBeCloseTo(phi[k], 6);
+    }
+    // mean of U{1..100} is 50.5 with standard deviation 28.9; 5 standard errors of a 4000-draw mean
+    expect(Math.abs(sum / 4000 - 50.5)).toBeLessThan((5 * 28.87) / Math.sqrt(4000));
+    const m = eps.reduce((a, b) => a + b, 0) / eps.length;
+    expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(eps.length));
+    tr.dispose();
+  });
+
   it('reports the mean batch loss since the last read; reset replays the run', async () => {
     const opts = { data: moons, schedule, seed: 4, batchSize: 20, hidden: [8, 8] };
     const a = new DiffusionTrainer(opts), b = new DiffusionTrainer(opts);
@@ -265,6 +289,19 @@ describe('samplers', () => {
       // thousands; compare each value relative to its size. Float32 against float64 over 40 steps
       // stays within 3e-5 here; a 0.1% error in one coefficient gives 1e-3.
       expect(maxRelDiff(r.points, ref)).toBeLessThan(1e-4);
+    }
+    model.dispose();
+  });
+
+  it('qualityVsSteps reports the MMD between DDIM samples and the data for each step count', async () => {
+    const model = new DiffusionModel({ schedule, seed: 23, hidden: [8, 8] });
+    const data = sampleDataset('ring', 60, 1).xy;
+    const q = await qualityVsSteps(model, data, [4, 10], { n: 50, seed: 2, h: 0.5 });
+    expect(q.map((p) => p.steps)).toEqual([4, 10]);
+    for (const p of q) {
+      const r = await sample(model, { method: 'ddim', steps: p.steps, eta: 0, n: 50, seed: 2 });
+      const ref = mmd2Ref(r.points, data, 0.5);
+      expect(Math.abs(p.mmd2 - ref)).toBeLessThan(1e-4 * Math.abs(ref) + 1e-6);
     }
     model.dispose();
   });

@@ -13,9 +13,12 @@
  * `mmd` is √max(MMD², 0).
  *
  * Points are flat arrays [x0, y0, x1, y1, …] with `dim` coordinates each (default 2). Each
- * call uploads the points, builds n × m kernel matrices inside one tf.tidy, and reads back three
- * sums with one `await data()`; the sums are reduced row by row first, so the float32 sum of
- * n·m terms keeps about four more digits than one long running sum would.
+ * call uploads the points one coordinate at a time, builds the n × m kernel matrices inside one
+ * tf.tidy, and reads back the sums with one `await data()`. Squared distances are summed from
+ * coordinate differences, Σ_d (x_d − y_d)², not expanded as ‖x‖² + ‖y‖² − 2x·y: for 2-D points
+ * this costs no more, and it stays accurate far from the origin, where the expansion cancels
+ * (samples of an untrained model sit at thousands). The sums are reduced row by row first, so
+ * the float32 sum of n·m terms keeps about four more digits than one long running sum would.
  */
 import { tf } from '../tf';
 
@@ -48,12 +51,22 @@ function checkH(h: number): void {
   if (!(h > 0 && Number.isFinite(h))) throw new Error(`The kernel bandwidth h must be a positive number (got ${h}).`);
 }
 
-/** Σ_ij exp(−‖a_i − b_j‖² · c) for a [n, d], b [m, d], reduced row by row. */
-function kernelSum(a: tf.Tensor2D, b: tf.Tensor2D, c: number): tf.Scalar {
-  const na = tf.sum(tf.square(a), 1, true);
-  const nb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
-  // ‖a‖² + ‖b‖² − 2a·b can round below 0 for coincident points; distances are never negative.
-  const d2 = tf.relu(tf.sub(tf.add(na, nb), tf.mul(tf.matMul(a, b, false, true), 2)));
+/** The coordinates of flat points, one tensor per coordinate: [n, 1] columns or [1, n] rows. */
+function coordinates(x: ArrayLike<number>, dim: number, asRow: boolean): tf.Tensor2D[] {
+  const n = x.length / dim;
+  const out: tf.Tensor2D[] = [];
+  for (let d = 0; d < dim; d++) {
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = x[i * dim + d];
+    out.push(tf.tensor2d(v, asRow ? [1, n] : [n, 1]));
+  }
+  return out;
+}
+
+/** Σ_ij exp(−‖a_i − b_j‖² · c) for a as columns [n, 1] and b as rows [1, m], reduced row by row. */
+function kernelSum(a: tf.Tensor2D[], b: tf.Tensor2D[], c: number): tf.Scalar {
+  let d2: tf.Tensor = tf.squaredDifference(a[0], b[0]);
+  for (let d = 1; d < a.length; d++) d2 = tf.add(d2, tf.squaredDifference(a[d], b[d]));
   return tf.sum(tf.sum(tf.exp(tf.mul(d2, -c)), 1));
 }
 
@@ -72,9 +85,9 @@ export async function gaussianKernelMmd2(x: ArrayLike<number>, y: ArrayLike<numb
   const n = checkPoints('The first sample', x, dim), m = checkPoints('The second sample', y, dim);
   const c = 1 / (2 * h * h);
   const sums = tf.tidy(() => {
-    const X = tf.tensor2d(Float32Array.from(x), [n, dim]);
-    const Y = tf.tensor2d(Float32Array.from(y), [m, dim]);
-    return tf.stack([kernelSum(X, X, c), kernelSum(Y, Y, c), kernelSum(X, Y, c)]);
+    const xCols = coordinates(x, dim, false), xRows = coordinates(x, dim, true);
+    const yCols = coordinates(y, dim, false), yRows = coordinates(y, dim, true);
+    return tf.stack([kernelSum(xCols, xRows, c), kernelSum(yCols, yRows, c), kernelSum(xCols, yRows, c)]);
   });
   const [sxx, syy, sxy] = await sums.data();
   sums.dispose();
@@ -92,9 +105,11 @@ export async function mmd2ToStandardNormal(x: ArrayLike<number>, options: MmdOpt
   const n = checkPoints('The sample', x, dim);
   const h2 = h * h;
   const sums = tf.tidy(() => {
-    const X = tf.tensor2d(Float32Array.from(x), [n, dim]);
-    const cross = tf.sum(tf.exp(tf.mul(tf.sum(tf.square(X), 1), -1 / (2 * (h2 + 1)))));
-    return tf.stack([kernelSum(X, X, 1 / (2 * h2)), cross]);
+    const xCols = coordinates(x, dim, false), xRows = coordinates(x, dim, true);
+    let r2: tf.Tensor = tf.square(xRows[0]);
+    for (let d = 1; d < dim; d++) r2 = tf.add(r2, tf.square(xRows[d]));
+    const cross = tf.sum(tf.exp(tf.mul(r2, -1 / (2 * (h2 + 1)))));
+    return tf.stack([kernelSum(xCols, xRows, 1 / (2 * h2)), cross]);
   });
   const [sxx, sCross] = await sums.data();
   sums.dispose();
