@@ -11,7 +11,7 @@ function basePath(): string {
 
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), contentPlugin({ dir: 'content', routes: ['gallery'] })],
+  plugins: [react(), contentPlugin({ dir: process.env.CONTENT_DIR ?? 'content', routes: ['gallery'] })],
   build: {
     target: 'es2022',
     // tfjs is large by nature and loads only with the first widget that needs it.

@@ -22,8 +22,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // One browser at a time: the machine has two cores.
           fileParallelism: false,
           globalSetup: ['test/e2e/global-setup.ts'],
         },

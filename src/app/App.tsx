@@ -5,8 +5,9 @@ import { setTheme, useTheme } from './theme';
 import { Home } from './Home';
 import { NotFound } from './NotFound';
 
-// Chapter pages and the gallery load on demand: the home page never pays for them.
-const ChapterPage = lazy(() => import('./ChapterPage'));
+import ChapterPage from './ChapterPage';
+
+// The gallery loads on demand; chapter bodies are fetched by ChapterPage.
 const Gallery = lazy(() => import('./Gallery'));
 
 const SITE = 'Deep generative models, live';

@@ -1,7 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { chapters, loaders } from 'virtual:chapters';
-import 'katex/dist/katex.min.css';
 import type { CompiledChapter, TocEntry } from '../content/compile';
 import { href } from './router';
 import { WidgetSlot } from '../ui/WidgetSlot';

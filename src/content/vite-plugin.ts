@@ -11,6 +11,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Plugin, ViteDevServer } from 'vite';
 import { compileAll, ContentError, type CompiledChapter } from './compile';
 import { widgetSpecs } from '../widgets/specs';
@@ -40,7 +41,15 @@ function escapeHtml(s: string): string {
 
 export function contentPlugin(options: ContentPluginOptions): Plugin {
   let base = '/';
+  let isBuild = false;
   let chapters: CompiledChapter[] | null = null;
+  /** In a build, chapter bodies are JSON assets (fetched, not JavaScript): slug → file name. */
+  const assetNames = new Map<string, string>();
+  const assetFile = (c: CompiledChapter) => {
+    const json = JSON.stringify(c);
+    const hash = createHash('sha256').update(json).digest('hex').slice(0, 10);
+    return { json, fileName: `assets/chapter-${c.slug}.${hash}.json` };
+  };
   let server: ViteDevServer | undefined;
 
   const load = (): CompiledChapter[] => {
@@ -52,6 +61,7 @@ export function contentPlugin(options: ContentPluginOptions): Plugin {
     name: 'notebook-content',
     configResolved(config) {
       base = config.base;
+      isBuild = config.command === 'build';
     },
     configureServer(s) {
       server = s;
@@ -83,8 +93,27 @@ export function contentPlugin(options: ContentPluginOptions): Plugin {
         const index = all.map(({ slug, title, summary, order, kind, widgets }) => ({
           slug, title, summary, order, kind, widgets: widgets.map((w) => ({ id: w.id, name: w.name })),
         }));
-        const loaders = all.map((c) => `  ${JSON.stringify(c.slug)}: () => import(${JSON.stringify(CHAPTER + c.slug)}),`).join('\n');
-        return `export const chapters = ${JSON.stringify(index)};\nexport const loaders = {\n${loaders}\n};\n`;
+        let loaders: string;
+        if (isBuild) {
+          // Chapter bodies are large (KaTeX writes HTML and MathML): ship them as JSON, which the
+          // browser fetches in parallel with the app (each chapter page preloads its own), rather
+          // than as JavaScript that would count against the first-paint budget.
+          loaders = all.map((c) => {
+            const { json, fileName } = assetFile(c);
+            assetNames.set(c.slug, fileName);
+            this.emitFile({ type: 'asset', fileName, source: json });
+            return `  ${JSON.stringify(c.slug)}: () => fetchChapter(${JSON.stringify(fileName)}),`;
+          }).join('\n');
+        } else {
+          loaders = all.map((c) => `  ${JSON.stringify(c.slug)}: () => import(${JSON.stringify(CHAPTER + c.slug)}),`).join('\n');
+        }
+        const fetcher = `async function fetchChapter(file) {
+  const res = await fetch(import.meta.env.BASE_URL + file);
+  if (!res.ok) throw new Error('The chapter could not be downloaded (HTTP ' + res.status + ').');
+  return { default: await res.json() };
+}
+`;
+        return `${fetcher}export const chapters = ${JSON.stringify(index)};\nexport const loaders = {\n${loaders}\n};\n`;
       }
       const slug = id.slice(`\0${CHAPTER}`.length);
       const c = all.find((x) => x.slug === slug);
@@ -101,23 +130,28 @@ export function contentPlugin(options: ContentPluginOptions): Plugin {
       }
       return undefined;
     },
-    generateBundle(_, bundle) {
+    generateBundle: {
+      // After Vite's HTML plugin has emitted index.html.
+      order: 'post',
+      handler(_, bundle) {
       const indexAsset = bundle['index.html'];
       if (!indexAsset || indexAsset.type !== 'asset') return;
       const html = String(indexAsset.source);
-      const page = (title: string, description: string) =>
+      const page = (title: string, description: string, preload?: string) =>
         html
+          .replace('</head>', preload ? `    <link rel="preload" href="${base}${preload}" as="fetch" crossorigin="anonymous" />\n  </head>` : '</head>')
           .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`)
           .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(description)}$2`);
       const site = 'Deep generative models, live';
       for (const c of load()) {
-        this.emitFile({ type: 'asset', fileName: `chapters/${c.slug}/index.html`, source: page(`${c.title} · ${site}`, c.summary) });
+        this.emitFile({ type: 'asset', fileName: `chapters/${c.slug}/index.html`, source: page(`${c.title} · ${site}`, c.summary, assetNames.get(c.slug)) });
       }
       for (const r of options.routes ?? []) {
         this.emitFile({ type: 'asset', fileName: `${r}/index.html`, source: page(`${r[0].toUpperCase()}${r.slice(1)} · ${site}`, `The ${r} of ${site}.`) });
       }
       // Static hosts serve 404.html for unknown paths; the app renders its own not-found page.
       this.emitFile({ type: 'asset', fileName: '404.html', source: page(`Page not found · ${site}`, 'This page does not exist.') });
+      },
     },
   };
 }

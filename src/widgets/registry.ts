@@ -1,10 +1,12 @@
 /**
  * Widget components by name, each loaded on demand (tfjs and Plot come with them, never with the
- * page). Adding a widget: its spec goes in specs.ts, its component here, and test/widgets checks
- * that both lists agree.
+ * page). Adding a widget: its spec goes in specs.ts, its component here, and
+ * test/widgets/registry.test.ts checks that both lists agree.
  */
 import type { ComponentType } from 'react';
 
 export type WidgetComponent = ComponentType<object>;
 
-export const widgetComponents: Readonly<Record<string, () => Promise<{ default: WidgetComponent }>>> = {};
+export const widgetComponents: Readonly<Record<string, () => Promise<{ default: WidgetComponent }>>> = {
+  'kde-bandwidth': () => import('./kde-bandwidth/KdeBandwidth'),
+};

@@ -1,10 +1,11 @@
 /**
  * Every registered widget's spec, by name. React-free: the content compiler imports it in Node.
  * Adding a widget: write src/widgets/<name>/spec.ts, add it here, and add its component to
- * src/widgets/registry.ts.
+ * src/widgets/registry.ts (test/widgets/registry.test.ts checks that the two lists agree).
  */
 import type { WidgetSpec } from './types';
+import { kdeBandwidthSpec } from './kde-bandwidth/spec';
 
-export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(
-  ([] as WidgetSpec[]).map((s) => [s.name, s]),
-);
+const all: WidgetSpec[] = [kdeBandwidthSpec];
+
+export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));

@@ -179,3 +179,29 @@ describe('histogram, truth and inputs', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('the numbers chapter 2 quotes for the six points', () => {
+  it('p̂(−0.5) at h = 1 for each kernel, and the bandwidth rules', async () => {
+    const kde = new KdeEvaluator(SIX_POINTS);
+    const want = { gaussian: 0.1367, uniform: 0.1667, epanechnikov: 0.1688, triangular: 0.1833 } as const;
+    for (const k of KERNELS) {
+      const [p] = await kde.density([-0.5], 1, k);
+      expect(p).toBeCloseTo(want[k], 4);
+    }
+    const [p03] = await kde.density([-0.5], 0.3, 'gaussian');
+    const [p2] = await kde.density([-0.5], 2, 'gaussian');
+    expect(p03).toBeCloseTo(0.216, 3);
+    expect(p2).toBeCloseTo(0.105, 3);
+    expect(scottBandwidth(SIX_POINTS)).toBeCloseTo(2.56, 2);
+    expect(silvermanBandwidth(SIX_POINTS)).toBeCloseTo(2.17, 2);
+    kde.dispose();
+  });
+
+  it('leave-one-out log-likelihood (summed) and its maximum near h = 2.13', async () => {
+    const table: [number, number][] = [[0.5, -30.05], [1, -18.58], [2, -16.87], [4, -17.19]];
+    for (const [h, ll] of table) expect(6 * looLogLikRef(SIX_POINTS, h, 'gaussian')).toBeCloseTo(ll, 2);
+    const hs = logSpace(1, 4, 301);
+    const lls = hs.map((h) => looLogLikRef(SIX_POINTS, h, 'gaussian'));
+    expect(hs[lls.indexOf(Math.max(...lls))]).toBeCloseTo(2.13, 1);
+  });
+});

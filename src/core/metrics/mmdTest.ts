@@ -14,12 +14,15 @@
  * All B + 1 statistics at once are the diagonal of Wᵀ K W, with one assignment vector per column
  * of W [N, B + 1]: one pass over K in 512-row tiles on the device, no per-permutation work on K.
  *
- * The default kernel is Gaussian, k(z, z′) = exp(−‖z − z′‖² / (2σ²)), with σ² = ½ × the mean
- * squared distance between pooled points, which equals the trace of their (unbiased) covariance:
- * the "mean" version of the usual median heuristic, computed in O(N d) without sorting.
+ * Kernels: Gaussian, k(z, z′) = exp(−‖z − z′‖² / (2σ²)); multiscale (the default), the average of
+ * Gaussians with bandwidths σ, σ/2, …, σ/16; or KID's cubic polynomial (not characteristic: it
+ * only compares moments up to the third). σ defaults to √(½ × the mean squared distance between
+ * pooled points), which equals √ of the trace of their (unbiased) covariance: the "mean" version
+ * of the usual median heuristic, computed in O(N d) without sorting.
  *
  * Exports:
  * - `gaussianKernel(sigma)`: a Gaussian `KernelFn` with bandwidth σ (a scalar tensor or number).
+ * - `multiscaleKernel(sigma)`: the average of Gaussians at σ × `MULTISCALE_FACTORS`.
  * - `meanHeuristicBandwidth(z)`: σ = √tr Cov(z) as a scalar tensor.
  * - `permutationWeights(n, m, permutations, seed)`: W as a Float32Array [N × (B + 1)].
  * - `mmdPermutationTest(real, generated, options)`: async test, one readback.
@@ -31,7 +34,14 @@ import { requirePoints, requireSameDim, sampleWithoutReplacement, type MetricRes
 import { cubicKernel, kernelSubsetSums, type KernelFn } from './kid';
 import { offsetSquaredDistances } from './linalg';
 
-export type MmdKernel = 'gaussian' | 'cubic';
+export type MmdKernel = 'multiscale' | 'gaussian' | 'cubic';
+
+/**
+ * Bandwidths of the multiscale kernel as fractions of σ: one bandwidth sees differences at one
+ * length scale only (the mean heuristic's σ spans the whole data set and is blind to a blur of
+ * each mode, while a small σ misses large shifts), so the default averages five octaves.
+ */
+export const MULTISCALE_FACTORS = [1, 1 / 2, 1 / 4, 1 / 8, 1 / 16] as const;
 
 export interface MmdTestOptions {
   /**
@@ -44,8 +54,9 @@ export interface MmdTestOptions {
    * a subsample; it only loses power. Cost grows with the square of the pooled size.
    */
   maxPerSet?: number;
+  /** Kernel (default 'multiscale'). */
   kernel?: MmdKernel;
-  /** Gaussian bandwidth σ in data units (default: the mean heuristic). */
+  /** Gaussian bandwidth σ in data units (default: the mean heuristic); the largest multiscale one. */
   bandwidth?: number;
   seed?: number;
 }
@@ -59,7 +70,7 @@ export interface MmdTestResult extends MetricResult {
   readonly pValueFloor: number;
   /** The B statistics under random relabelling (for a histogram of the null distribution). */
   readonly nullStats: Float64Array;
-  /** σ of the Gaussian kernel (data units), or null for the cubic kernel. */
+  /** σ of the Gaussian kernel, the largest multiscale bandwidth (data units), or null for cubic. */
   readonly bandwidth: number | null;
   /** Points used from each set (after subsampling). */
   readonly nReal: number;
@@ -73,6 +84,17 @@ export function gaussianKernel(sigma: Scalar | number): KernelFn {
     // Scale the points by 1/(σ√2) first, so the kernel is exp(−‖a′ − b′‖²): one product, one exp.
     const s = tf.div(1, tf.mul(sigma, Math.SQRT2));
     return tf.exp(tf.neg(offsetSquaredDistances(tf.mul(a, s) as Tensor2D, tf.mul(b, s) as Tensor2D))) as Tensor2D;
+  };
+}
+
+/** (1/5) Σ_f exp(−‖a − b‖² / (2 (fσ)²)) over f in MULTISCALE_FACTORS, for all pairs of rows. */
+export function multiscaleKernel(sigma: Scalar | number): KernelFn {
+  return (a: Tensor2D, b: Tensor2D) => {
+    // The squared distances in units of 2σ², computed once and reused at every scale.
+    const s = tf.div(1, tf.mul(sigma, Math.SQRT2));
+    const d = tf.neg(offsetSquaredDistances(tf.mul(a, s) as Tensor2D, tf.mul(b, s) as Tensor2D));
+    const terms = MULTISCALE_FACTORS.map((f) => tf.exp(tf.mul(d, 1 / (f * f))));
+    return tf.div(tf.addN(terms), MULTISCALE_FACTORS.length) as Tensor2D;
   };
 }
 
@@ -130,7 +152,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   requireSameDim(real, generated);
   const B = options.permutations ?? 200;
   const maxPerSet = options.maxPerSet ?? 500;
-  const kernel = options.kernel ?? 'gaussian';
+  const kernel = options.kernel ?? 'multiscale';
   const seed = options.seed ?? 0;
   if (!Number.isInteger(B) || B < 1) throw new Error(`The test needs at least one permutation (got ${B}).`);
   if (!Number.isInteger(maxPerSet) || maxPerSet < 2) throw new Error(`maxPerSet must be at least 2 (got ${maxPerSet}).`);
@@ -148,7 +170,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
     // Identical points give σ = 0; any positive σ then gives the same (zero) statistic.
     const safeSigma = tf.where(tf.greater(sigma, 0), sigma, tf.onesLike(sigma)) as Scalar;
     // The cubic kernel is not shift-invariant: it must see the points as given.
-    const kfn = kernel === 'cubic' ? cubicKernel : gaussianKernel(safeSigma);
+    const kfn = kernel === 'cubic' ? cubicKernel : kernel === 'gaussian' ? gaussianKernel(safeSigma) : multiscaleKernel(safeSigma);
     const data = kernel === 'cubic' ? pooled : z;
     const wt = tf.tensor2d(w, [N, B + 1]);
     return tf.concat([kernelSubsetSums(data, data, wt, wt, kfn), tf.reshape(sigma, [1])]);
@@ -167,6 +189,6 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   return {
     mmd2, pValue: (1 + atLeast) / (1 + B), pValueFloor: 1 / (1 + B), nullStats,
     bandwidth: kernel === 'cubic' ? null : sigma, nReal: n, nGenerated: m, permutations: B,
-    warning: kernel === 'gaussian' && sigma === 0 ? 'All pooled points are identical, so the test cannot tell the sets apart.' : null,
+    warning: kernel !== 'cubic' && sigma === 0 ? 'All pooled points are identical, so the test cannot tell the sets apart.' : null,
   };
 }

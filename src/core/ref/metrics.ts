@@ -18,7 +18,7 @@
  * - `inceptionScoreRef(probs, n, numClasses)`: IS with its entropy split.
  * - `mixturePosteriorRef(p, mixture)`: Bayes posterior over the components of a 2-D mixture.
  * - `meanSqPairDistanceRef(p)`: mean of ‖zᵢ − zⱼ‖² over pairs i < j.
- * - `mmdStatisticRef(pooled, weights, columns, bandwidth)`: sᵀKs, Gaussian or cubic kernel.
+ * - `mmdStatisticRef(pooled, weights, columns, kernel)`: sᵀKs, (multiscale) Gaussian or cubic kernel.
  * - `diagGaussianLogDensityRef(x, mean, logVar)`, `logQ2Ref(logQ0, logQ1, alpha)`,
  *   `kdeLogLikelihoodRef(train, query, h)`: the likelihood widget's densities.
  */
@@ -278,15 +278,21 @@ export function meanSqPairDistanceRef(p: PointSet): number {
 }
 
 /**
- * The permutation test's statistic for each weight vector: sᵀKs with the Gaussian kernel
- * K_ij = exp(−‖zᵢ − zⱼ‖²/(2σ²)) for a numeric bandwidth σ, or the cubic KID kernel for 'cubic'.
+ * The permutation test's statistic for each weight vector: sᵀKs with the average of Gaussian
+ * kernels exp(−‖zᵢ − zⱼ‖²/(2(fσ)²)) over the factors f (one factor [1]: a single Gaussian), or the
+ * cubic KID kernel for 'cubic'.
  * @param weights [N, P] row-major, one assignment vector per column.
  */
-export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, columns: number, bandwidth: number | 'cubic'): Float64Array {
+export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, columns: number, kernelSpec: 'cubic' | { sigma: number; factors: readonly number[] }): Float64Array {
   const N = pooled.n, out = new Float64Array(columns);
-  const kernel = bandwidth === 'cubic'
+  const kernel = kernelSpec === 'cubic'
     ? (i: number, j: number) => cubicKernelRef(pooled, i, pooled, j)
-    : (i: number, j: number) => Math.exp(-sqDist(pooled, i, pooled, j) / (2 * bandwidth * bandwidth));
+    : (i: number, j: number) => {
+      const d2 = sqDist(pooled, i, pooled, j);
+      let k = 0;
+      for (const f of kernelSpec.factors) k += Math.exp(-d2 / (2 * (f * kernelSpec.sigma) ** 2));
+      return k / kernelSpec.factors.length;
+    };
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
       const k = kernel(i, j);

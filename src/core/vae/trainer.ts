@@ -13,7 +13,8 @@
  * - `VaeTrainerOptions`, `DEFAULT_VAE_OPTIONS` (digits), `TOY_VAE_OPTIONS` (2-D sets), `BETA_RANGE`, `ACTIVE_UNIT_THRESHOLD`.
  * - `BatchSampler`: the seeded stream of batch indices and noise the trainer consumes.
  * - `class VaeTrainer implements Trainer`:
- *   `step()`, `readMetrics()`, `stepCount`, `dispose()` (the Trainer contract);
+ *   `step()`, `readMetrics()`, `stepCount`, `dispose()` (the Trainer contract; `klPerDimOf(metrics, d_z)`
+ *   collects the per-dimension KL from a readout);
  *   `beta`/`setBeta(b)`, `learningRate`/`setLearningRate(lr)`, `reset(seed?)`;
  *   async views `evaluate()`, `posterior()`, `decodeGrid(steps, extent)`, `samplePrior(count, seed)`,
  *   `reconstruct(rows)`; `model` and `evaluationEps` for tests.
@@ -24,6 +25,7 @@ import type { Activation } from '../models/mlp';
 import { childSeed, mulberry32, normalSampler, type Rng } from '../random';
 import { Vae, checkDataset, checkVaeOptions, type Likelihood, type VaeDataset } from './model';
 import { standardNormalDraws } from './reparam';
+import { VariableOptimizer } from '../gan/optim';
 
 /** The β slider's range (log scale in the widget); setBeta accepts any β ≥ 0. */
 export const BETA_RANGE = { min: 0.01, max: 10 } as const;
@@ -90,10 +92,16 @@ export type VaeScalarMetrics = {
 };
 
 /**
- * What `readMetrics` returns: the scalar metrics, KL per latent dimension (length d_z, summing to
- * kl) and a plain-English warning when a value is not finite (training diverged).
+ * What `readMetrics` returns: the scalar metrics and the KL of each latent dimension j as `klDim<j>`
+ * (nats per example, summing to kl). All values are plain numbers, so the training loop's
+ * finiteness check (src/core/tf/loop.ts) covers every one; `klPerDimOf` collects the per-dimension values.
  */
-export type VaeMetrics = VaeScalarMetrics & { klPerDim: number[]; warning?: string };
+export type VaeMetrics = VaeScalarMetrics & { [dim: `klDim${number}`]: number };
+
+/** The per-dimension KL values of a metrics readout, in dimension order (length d_z). */
+export function klPerDimOf(metrics: VaeMetrics, latentDim: number): number[] {
+  return Array.from({ length: latentDim }, (_, j) => metrics[`klDim${j}`]);
+}
 
 /** The evaluation set's terms with fixed noise (comparable across steps), and active units. */
 export interface VaeEvaluation {
@@ -136,7 +144,7 @@ export class BatchSampler {
 
 const DIVERGED = 'Training diverged (a loss is not a finite number). Lower the learning rate and press Reset.';
 
-export class VaeTrainer implements Trainer<VaeScalarMetrics> {
+export class VaeTrainer implements Trainer<VaeMetrics> {
   readonly latentDim: number;
   readonly inputDim: number;
   readonly batchSize: number;
@@ -157,7 +165,7 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
   private evalEps: Tensor2D;
   private betaVar: Variable;
   private vae: Vae;
-  private optimizer: AdjustableAdam;
+  private optimizer: VariableOptimizer;
   private sampler: BatchSampler;
   private recon: Scalar | null = null;
   private klPerDim: Tensor1D | null = null;
@@ -193,7 +201,7 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     this.evalEps = tf.tensor2d(this.evaluationEps, [evaluation.count, this.latentDim]);
     this.betaVar = tf.tidy(() => tf.variable(tf.scalar(o.beta), false, `vae_beta_${uid()}`));
     this.vae = this.buildModel();
-    this.optimizer = new AdjustableAdam(this.currentLearningRate);
+    this.optimizer = this.buildOptimizer();
     this.sampler = new BatchSampler(childSeed(this.seed, 'batches'), options.data.count, this.batchSize, this.latentDim);
   }
 
@@ -228,7 +236,7 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     this.assertAlive();
     checkLearningRate(learningRate);
     this.currentLearningRate = learningRate;
-    this.optimizer.setLearningRate(learningRate);
+    this.optimizer.learningRate = learningRate;
   }
 
   /** The fixed ε of the evaluation set, row-major [evalCount·d_z] (seeded; exposed for tests). */
@@ -243,18 +251,21 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     tf.tidy(() => {
       const idx = tf.tensor1d(indices, 'int32');
       const noise = tf.tensor2d(eps, [this.batchSize, this.latentDim]);
-      this.optimizer.minimize(() => {
+      const variables = this.vae.variables;
+      const { grads } = tf.variableGrads(() => {
         const t = this.vae.terms(tf.gather(this.data, idx), noise);
         this.keepMetrics(t.recon, t.klPerDim);
         return tf.add(t.recon, tf.mul(this.betaVar, t.kl)) as Scalar;
-      }, false, this.vae.variables);
+      }, variables);
+      this.optimizer.update(variables.map((v) => grads[v.name]));
     });
     this.steps++;
   }
 
   /**
    * The last step's terms (before its update), read back asynchronously. Before the first step,
-   * the terms of a batch at the initial weights. Adds a warning when a value is not finite.
+   * the terms of a batch at the initial weights. Non-finite values are returned as they are: the
+   * training loop turns them into a plain message.
    */
   async readMetrics(): Promise<VaeMetrics> {
     this.assertAlive();
@@ -269,10 +280,15 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     const packed = tf.tidy(() => tf.concat([tf.reshape(this.recon!, [1]), this.klPerDim!]));
     const values = await readAndDispose(packed);
     const recon = values[0];
-    const klPerDim = Array.from(values.subarray(1));
-    const kl = klPerDim.reduce((s, v) => s + v, 0);
-    const metrics: VaeMetrics = { step, beta, negElbo: recon + kl, recon, kl, loss: recon + beta * kl, klPerDim };
-    if (!Number.isFinite(metrics.loss)) metrics.warning = DIVERGED;
+    const metrics: VaeMetrics = { step, beta, negElbo: 0, recon, kl: 0, loss: 0 };
+    let kl = 0;
+    for (let j = 0; j < this.latentDim; j++) {
+      metrics[`klDim${j}`] = values[1 + j];
+      kl += values[1 + j];
+    }
+    metrics.kl = kl;
+    metrics.negElbo = recon + kl;
+    metrics.loss = recon + beta * kl;
     return metrics;
   }
 
@@ -374,7 +390,7 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     }
     this.disposeModel();
     this.vae = this.buildModel();
-    this.optimizer = new AdjustableAdam(this.currentLearningRate);
+    this.optimizer = this.buildOptimizer();
     this.sampler = new BatchSampler(childSeed(this.seed, 'batches'), this.trainData.count, this.batchSize, this.latentDim);
     this.steps = 0;
   }
@@ -387,6 +403,14 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
     this.evalData.dispose();
     this.evalEps.dispose();
     this.betaVar.dispose();
+  }
+
+  /**
+   * Adam (Kingma & Ba's β₁ = 0.9, β₂ = 0.999, ε = 1e-8) from the shared lean optimiser, which costs
+   * fewer ops per variable than tf.train.adam and lets the step size change between steps.
+   */
+  private buildOptimizer(): VariableOptimizer {
+    return new VariableOptimizer(this.vae.variables, { kind: 'adam', learningRate: this.currentLearningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   }
 
   private buildModel(): Vae {
@@ -416,17 +440,6 @@ export class VaeTrainer implements Trainer<VaeScalarMetrics> {
 
   private assertAlive(): void {
     if (this.disposed) throw new Error('This VAE trainer has been disposed; create a new one.');
-  }
-}
-
-/** Adam whose step size can change between steps without losing its moment estimates. */
-class AdjustableAdam extends tf.AdamOptimizer {
-  constructor(learningRate: number) {
-    super(learningRate, 0.9, 0.999);
-  }
-
-  setLearningRate(learningRate: number): void {
-    this.learningRate = learningRate;
   }
 }
 
