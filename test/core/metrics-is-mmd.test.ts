@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { inceptionScore } from '../../src/core/metrics/inceptionScore';
-import { mmdPermutationTest, permutationWeights } from '../../src/core/metrics/mmdTest';
+import { mmdPermutationTest, MULTISCALE_FACTORS, permutationWeights } from '../../src/core/metrics/mmdTest';
 import { pointSet, type PointSet } from '../../src/core/metrics/common';
 import { mixturePosterior, realMixture, sampleGaussian, toyControlsForPreset, toyData, toyInceptionScore, TOY_DEFAULTS } from '../../src/core/metrics/toyGaussians';
 import { inceptionScoreRef, meanSqPairDistanceRef, mixturePosteriorRef, mmdStatisticRef } from '../../src/core/ref/metrics';
@@ -120,14 +120,16 @@ describe('MMD two-sample permutation test', () => {
     expect(permutationWeights(5, 3, 10, 2)).not.toEqual(w);
   });
 
-  it('statistics match the float64 sᵀKs for the Gaussian and the cubic kernel; p-value from them', async () => {
+  it('statistics match the float64 sᵀKs for each kernel; p-value from them', async () => {
     const x = sampleGaussian(60, 2, 1), y = sampleGaussian(50, 2, 2, 0.2);
     const pooled: PointSet = pointSet(Float64Array.from([...x.data, ...y.data]), 2);
     const w = permutationWeights(60, 50, 30, 5);
-    for (const kernel of ['gaussian', 'cubic'] as const) {
-      const r = await expectNoLeak(() => mmdPermutationTest(x, y, { permutations: 30, seed: 5, kernel, bandwidth: kernel === 'gaussian' ? 0.7 : undefined }));
-      const ref = mmdStatisticRef(pooled, w, 31, kernel === 'gaussian' ? 0.7 : 'cubic');
-      const scale = kernel === 'gaussian' ? 1e-5 : 1e-4;
+    for (const kernel of ['gaussian', 'multiscale', 'cubic'] as const) {
+      const r = await expectNoLeak(() => mmdPermutationTest(x, y, { permutations: 30, seed: 5, kernel, bandwidth: kernel === 'cubic' ? undefined : 0.7 }));
+      const spec = kernel === 'cubic' ? 'cubic' as const : { sigma: 0.7, factors: kernel === 'gaussian' ? [1] : MULTISCALE_FACTORS };
+      const ref = mmdStatisticRef(pooled, w, 31, spec);
+      // Gaussian kernels are ≤ 1; cubic kernel values here reach ~30 (float32 relative 1e-6).
+      const scale = kernel === 'cubic' ? 1e-4 : 1e-5;
       expect(Math.abs(r.mmd2 - ref[0])).toBeLessThan(scale);
       r.nullStats.forEach((t, b) => expect(Math.abs(t - ref[b + 1])).toBeLessThan(scale));
       const atLeast = Array.from(ref.subarray(1)).filter((t) => t >= ref[0]).length;
@@ -141,6 +143,15 @@ describe('MMD two-sample permutation test', () => {
     const pooled = pointSet(Float64Array.from([...x.data, ...y.data]), 3);
     expect(r.bandwidth).not.toBeNull();
     expect(Math.abs(r.bandwidth! - Math.sqrt(meanSqPairDistanceRef(pooled) / 2))).toBeLessThan(1e-5 * r.bandwidth!);
+  });
+
+  it('the multiscale default rejects every toy failure but memorisation, and not the perfect model', async () => {
+    const base = { ...TOY_DEFAULTS, nReal: 300, nGenerated: 300 };
+    for (const [name, reject] of [['perfect', false], ['shifted', true], ['blurry', true], ['modeCollapse', true], ['droppedModes', true], ['memorised', false]] as const) {
+      const data = toyData(toyControlsForPreset(name, base));
+      const r = await mmdPermutationTest(data.real, data.generated, { permutations: 99, seed: 1 });
+      expect(r.pValue <= 0.05, name).toBe(reject);
+    }
   });
 
   it('rarely rejects under H₀ and always rejects a clear shift', async () => {

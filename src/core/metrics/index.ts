@@ -22,10 +22,10 @@ export { precisionRecall, memorisationRatio, type PrecisionRecallOptions, type P
 export { inceptionScore, type InceptionScoreResult } from './inceptionScore';
 export { mmdPermutationTest, type MmdTestOptions, type MmdTestResult, type MmdKernel } from './mmdTest';
 export {
-  TOY_REAL_PRESETS, TOY_DEFAULTS, TOY_PRESETS, TOY_PRESET_NAMES, MEMORISE_NOISE,
+  TOY_REAL_PRESETS, TOY_DEFAULTS, TOY_PRESETS, TOY_PRESET_NAMES, MEMORISE_NOISE, PANEL_METRICS, TOY_FAILURE_TABLE,
   realMixture, generatedMixture, toyControlsForPreset, toyRealData, toyGeneratedData, toyData, mixturePosterior, toyInceptionScore,
   toyMetricsPanel, sampleGaussian, expectedFidApprox, biasVersusN,
-  type ToyRealPreset, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type ToyPanelOptions,
+  type ToyRealPreset, type PanelMetric, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type ToyPanelOptions,
   type BiasVersusN, type BiasVersusNOptions,
 } from './toyGaussians';
 export {

@@ -16,6 +16,7 @@
  * - `ToyRealPreset`, `TOY_REAL_PRESETS`, `realMixture(preset)`: the real mixtures.
  * - `ToyControls`, `TOY_DEFAULTS`: the generated-data controls (all identity by default).
  * - `ToyPresetName`, `TOY_PRESETS`, `toyControlsForPreset(name, base)`: the named failure presets.
+ * - `PANEL_METRICS`, `TOY_FAILURE_TABLE`: which metric flags which failure (verified by tests).
  * - `MEMORISE_NOISE`: the copies' noise, as a fraction of the component standard deviation.
  * - `generatedMixture(real, controls)`: the transformed mixture.
  * - `toyRealData(controls)`, `toyGeneratedData(controls, realData)`, `toyData(controls)`: the real
@@ -99,6 +100,25 @@ export const TOY_PRESETS: Record<ToyPresetName, Partial<ToyControls>> = {
   modeCollapse: { collapse: 1, collapseModes: 2 },
   droppedModes: { dropModes: 4 },
   memorised: { memorise: 1 },
+};
+
+/** The panel's metrics, in the order of the failure table's columns. */
+export const PANEL_METRICS = ['fid', 'kid', 'precision', 'recall', 'is', 'mmd', 'memorisation'] as const;
+export type PanelMetric = (typeof PANEL_METRICS)[number];
+
+/**
+ * Which metric flags which failure on the toy data (true: the metric moves clearly the wrong
+ * way compared with the perfect model). Every cell is checked by computing the panel for each
+ * preset in test/core/metrics-toy.test.ts, with the criteria written there. Note that FID and KID
+ * here see raw 2-D coordinates: a Gaussian fit (FID) or third moments (KID) of the whole ring
+ * barely change when each mode is blurred; real FID works on classifier features, which do.
+ */
+export const TOY_FAILURE_TABLE: Record<Exclude<ToyPresetName, 'perfect'>, Record<PanelMetric, boolean>> = {
+  shifted: { fid: true, kid: true, precision: true, recall: true, is: false, mmd: true, memorisation: true },
+  blurry: { fid: false, kid: false, precision: true, recall: false, is: false, mmd: true, memorisation: true },
+  modeCollapse: { fid: true, kid: true, precision: false, recall: true, is: true, mmd: true, memorisation: false },
+  droppedModes: { fid: true, kid: true, precision: false, recall: true, is: true, mmd: true, memorisation: false },
+  memorised: { fid: false, kid: false, precision: false, recall: false, is: false, mmd: false, memorisation: true },
 };
 
 /** The controls of a named preset on top of `base` (its failure controls reset to identity). */
