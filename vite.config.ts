@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { contentPlugin } from './src/content/vite-plugin';
+import { contentPlugin } from './src/content/vite-plugin.ts';
 
 /** The site's base path: "/" locally, "/<repo>/" on GitHub Pages (set BASE_PATH when building). */
 function basePath(): string {

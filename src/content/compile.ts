@@ -22,8 +22,8 @@ import { parse as parseYaml } from 'yaml';
 import { VFile } from 'vfile';
 import type { Root as MdRoot, RootContent, PhrasingContent, Paragraph, Link, Text } from 'mdast';
 import type { Root as HastRoot, Element } from 'hast';
-import { macros } from './macros';
-import { validateParam, parseValidParam, type Params, type WidgetSpec } from '../widgets/types';
+import { macros } from './macros.ts';
+import { validateParam, parseValidParam, type Params, type WidgetSpec } from '../widgets/types.ts';
 
 export interface TocEntry {
   id: string;

@@ -13,8 +13,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Plugin, ViteDevServer } from 'vite';
-import { compileAll, ContentError, type CompiledChapter } from './compile';
-import { widgetSpecs } from '../widgets/specs';
+import { compileAll, ContentError, type CompiledChapter } from './compile.ts';
+import { widgetSpecs } from '../widgets/specs.ts';
 
 const INDEX = 'virtual:chapters';
 const CHAPTER = 'virtual:chapter/';

@@ -3,8 +3,8 @@
  * Adding a widget: write src/widgets/<name>/spec.ts, add it here, and add its component to
  * src/widgets/registry.ts (test/widgets/registry.test.ts checks that the two lists agree).
  */
-import type { WidgetSpec } from './types';
-import { kdeBandwidthSpec } from './kde-bandwidth/spec';
+import type { WidgetSpec } from './types.ts';
+import { kdeBandwidthSpec } from './kde-bandwidth/spec.ts';
 
 const all: WidgetSpec[] = [kdeBandwidthSpec];
 

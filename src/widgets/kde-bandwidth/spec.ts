@@ -1,4 +1,4 @@
-import { defineSpec } from '../types';
+import { defineSpec } from '../types.ts';
 
 export const kdeBandwidthSpec = defineSpec({
   name: 'kde-bandwidth',
