@@ -160,7 +160,9 @@ export async function mixtureLikelihoods(x: PointSet, q0: DiagGaussian, alpha: n
     const b = tf.where(inCube, tf.fill([x.n], alpha < 1 ? Math.log(1 - alpha) : -Infinity), tf.fill([x.n], -Infinity));
     const m = tf.maximum(a, b);
     const logQ2 = tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(b, m)))));
-    return tf.concat([logQ0, logQ2]);
+    // The slack against the same float32 value of log q₀ + log α that log q₂ was built from:
+    // max(a, b) ≥ a and log(e^{a−m} + e^{b−m}) ≥ 0, and float32 rounding is monotone, so ≥ 0 exactly.
+    return tf.concat([logQ0, logQ2, tf.reshape(tf.min(tf.sub(logQ2, a)), [1])]);
   });
   let v: Float32Array;
   try {
@@ -168,12 +170,11 @@ export async function mixtureLikelihoods(x: PointSet, q0: DiagGaussian, alpha: n
   } finally {
     out.dispose();
   }
-  const logQ0 = v.slice(0, x.n), logQ2 = v.slice(x.n);
-  let s0 = 0, s2 = 0, minSlack = Infinity;
+  const logQ0 = v.slice(0, x.n), logQ2 = v.slice(x.n, 2 * x.n), minSlack = v[2 * x.n];
+  let s0 = 0, s2 = 0;
   for (let i = 0; i < x.n; i++) {
     s0 += logQ0[i];
     s2 += logQ2[i];
-    minSlack = Math.min(minSlack, logQ2[i] - (logQ0[i] + Math.log(alpha)));
   }
   const meanLogQ0 = s0 / x.n, meanLogQ2 = s2 / x.n;
   return {
