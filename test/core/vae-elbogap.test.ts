@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { elboGap, logEvidence, normalDensity, posterior, type LinearGaussianModel } from '../../src/core/vae/elboGap';
-import { refElbo, refLogEvidence, simpson } from '../../src/core/ref/vae';
+import { refElbo, refKlNormal, refLogEvidence, simpson } from '../../src/core/ref/vae';
 
 const MODELS: [LinearGaussianModel, number][] = [
   [{ w: 1, b: 0, s: 1 }, 0.7],
@@ -26,7 +26,10 @@ describe('ELBO gap for the linear-Gaussian model', () => {
     for (const [m, x] of MODELS) {
       expect(logEvidence(m, x)).toBeCloseTo(refLogEvidence(m, x), 9);
       for (const [qMean, qStd] of [[0.2, 0.5], [-1, 1.2]]) {
-        expect(elboGap(m, x, qMean, qStd).elbo).toBeCloseTo(refElbo(m, x, qMean, qStd), 8);
+        const r = elboGap(m, x, qMean, qStd);
+        expect(r.elbo).toBeCloseTo(refElbo(m, x, qMean, qStd), 8);
+        expect(r.klPrior).toBeCloseTo(refKlNormal(qMean, qStd, 0, 1), 12);
+        expect(r.gap).toBeCloseTo(refKlNormal(qMean, qStd, r.posterior.mean, r.posterior.std), 12);
       }
     }
   });

@@ -110,6 +110,8 @@ describe('VaeTrainer readouts against the float64 reference', () => {
     const ref = refVaeTerms(p, evalRows, t.evaluationEps, 40);
     close(e.recon, ref.recon);
     close(e.kl, ref.kl);
+    close(e.negElbo, ref.recon + ref.kl);
+    ref.klPerDim.forEach((v, j) => close(e.klPerDim[j], v));
     const enc = refMlpForward(p.encoder, p.activation, evalRows, 40);
     const mu = (r: number, j: number) => enc[r * 4 + j];
     const logVar = (r: number, j: number) => enc[r * 4 + 2 + j];
@@ -133,6 +135,8 @@ describe('VaeTrainer readouts against the float64 reference', () => {
     const decodeMean = (z: ArrayLike<number>, rows: number) => refMlpForward(p.decoder, p.activation, z, rows).map((l) => 1 / (1 + Math.exp(-l)));
     const rec = await t.reconstruct(evalRows.slice(0, 12));
     const muRows = Float64Array.from({ length: 4 }, (_, k) => mu(k >> 1, k & 1));
+    muRows.forEach((v, i) => close(rec.mu[i], v));
+    for (let k = 0; k < 4; k++) close(rec.sigma[k], Math.exp(0.5 * logVar(k >> 1, k & 1)));
     decodeMean(muRows, 2).forEach((v, i) => close(rec.x[i], v));
 
     const grid = await t.decodeGrid(3, 2);

@@ -26,7 +26,10 @@
  */
 import type { VaeDataset } from './model';
 
-/** Where the build script writes the digits, relative to the site's base URL (Vite's `public/`). */
+/**
+ * Where the build script writes the digits, relative to the site's base URL (Vite serves `public/`
+ * at the base): fetch `${import.meta.env.BASE_URL}${DIGITS_PATH}`.
+ */
 export const DIGITS_PATH = 'data/generated/digits.bin';
 
 /** The credit line the page shows for the digits. */

@@ -16,8 +16,9 @@
  * - `VaeDataset`: rows x (Float32Array, count·dim) with optional labels.
  * - `Likelihood`, `VaeOptions`, `MAX_LATENT_DIM`.
  * - `toyDataset(name, count, seed)`: a 2-D toy set from src/core/data2d.ts as a VaeDataset.
- * - `checkDataset(data, likelihood)`: throws a plain message on malformed data.
- * - `class Vae`: `encode`, `decodeOutput`, `decodeMean`, `terms`, `variables`, `dispose`.
+ * - `checkDataset(data, likelihood)`, `checkVaeOptions(options)`: throw a plain message on malformed input.
+ * - `class Vae(options)`: `encode(x)`, `decodeOutput(z)`, `decodeMean(z)`, `terms(x, eps)`,
+ *   `initDecoderBias(data)`, `variables`, `dispose()`.
  */
 import { tf, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '../tf';
 import { Mlp, type Activation } from '../models/mlp';

@@ -9,15 +9,20 @@
  * whatever β is being optimised, so the rate–distortion plane (rate = KL, distortion = reconstruction)
  * stays comparable across β.
  *
+ * Optimiser: Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) from the shared lean `VariableOptimizer`
+ * (src/core/gan/optim.ts). Per step: 2 small uploads (batch indices, ε), about 230 kernels for one
+ * hidden layer, no readback.
+ *
  * API
- * - `VaeTrainerOptions`, `DEFAULT_VAE_OPTIONS` (digits), `TOY_VAE_OPTIONS` (2-D sets), `BETA_RANGE`, `ACTIVE_UNIT_THRESHOLD`.
- * - `BatchSampler`: the seeded stream of batch indices and noise the trainer consumes.
- * - `class VaeTrainer implements Trainer`:
- *   `step()`, `readMetrics()`, `stepCount`, `dispose()` (the Trainer contract; `klPerDimOf(metrics, d_z)`
- *   collects the per-dimension KL from a readout);
- *   `beta`/`setBeta(b)`, `learningRate`/`setLearningRate(lr)`, `reset(seed?)`;
- *   async views `evaluate()`, `posterior()`, `decodeGrid(steps, extent)`, `samplePrior(count, seed)`,
- *   `reconstruct(rows)`; `model` and `evaluationEps` for tests.
+ * - `VaeTrainerOptions`; presets `DEFAULT_VAE_OPTIONS` (digits), `TOY_VAE_OPTIONS` (2-D sets);
+ *   `BETA_RANGE` (the slider's 0.01–10); `ACTIVE_UNIT_THRESHOLD` (0.01).
+ * - `VaeScalarMetrics`, `VaeMetrics` (scalars + `klDim<j>`), `klPerDimOf(metrics, d_z): number[]`, `VaeEvaluation`.
+ * - `BatchSampler(seed, count, batchSize, latentDim).next(): { indices, eps }`: the seeded batch stream.
+ * - `class VaeTrainer implements Trainer<VaeMetrics>`, `new VaeTrainer(options)`:
+ *   `step(): void`, `readMetrics(): Promise<VaeMetrics>`, `stepCount`, `dispose()` (the Trainer contract);
+ *   `beta` / `setBeta(beta)`, `learningRate` / `setLearningRate(lr)`, `reset(seed?)`;
+ *   async views `evaluate()`, `posterior()`, `decodeGrid(steps = 15, extent = 3)`,
+ *   `samplePrior(count, seed)`, `reconstruct(rows)`; `model`, `evaluationEps` (read-only, for tests).
  */
 import { tf, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '../tf';
 import type { Trainer } from '../tf/trainer';
