@@ -255,8 +255,8 @@ export default function KdeBandwidth() {
         height: present ? 280 : 190,
         marginLeft: 52,
         style: { fontSize: present ? '16px' : '12px', background: 'transparent' },
-        x: { type: 'log', domain: [H_CURVE[0], H_CURVE[H_CURVE.length - 1]], label: 'bandwidth h (log scale)' },
-        y: { domain: [floor, hi + 0.15 * (hi - floor + 0.01)], label: curve?.loo ? 'leave-one-out log-lik.' : 'held-out log-lik.', grid: true },
+        x: { type: 'log', domain: [H_CURVE[0], H_CURVE[H_CURVE.length - 1]], label: 'bandwidth h (log scale)', ticks: [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5], tickFormat: (d: number) => String(d) },
+        y: { domain: [floor, hi + 0.15 * (hi - floor + 0.01)], label: curve?.loo ? 'leave-one-out log-lik. per point (nats)' : 'held-out log-lik. per point (nats)', grid: true },
         marks: [
           Plot.line(rows.filter((r) => r.ll >= floor), { x: 'h', y: 'll', stroke: 'var(--series-1)', strokeWidth: 2 * stroke }),
           best ? Plot.dot([best], { x: 'h', y: 'll', r: 5 * stroke, fill: 'var(--series-3)' }) : null,
@@ -269,8 +269,10 @@ export default function KdeBandwidth() {
 
   const llText = estimate ? `${fmt(estimate.ll, 3)} nats` : '…';
   const nShown = data.length;
+  const hs = Number(h.toPrecision(3)).toString();
+  const xs = Number(query.toFixed(2)).toString();
   const formula = estimate
-    ? `\\hat p(${fmt(query, 2)}) = \\frac{1}{${nShown}\\cdot ${fmt(h, 3)}}\\sum_{i=1}^{${nShown}} K\\!\\left(\\frac{${fmt(query, 2)} - x_i}{${fmt(h, 3)}}\\right) = ${fmt(estimate.atQuery, 4)}`
+    ? `\\hat p(${xs}) = \\frac{1}{${nShown}\\cdot ${hs}}\\sum_{i=1}^{${nShown}} K\\!\\left(\\tfrac{${xs} - x_i}{${hs}}\\right) = ${fmt(estimate.atQuery, 4)}`
     : '\\hat p(x) = \\frac{1}{n h}\\sum_{i=1}^{n} K\\!\\left(\\frac{x - x_i}{h}\\right)';
 
   return (
@@ -289,7 +291,7 @@ export default function KdeBandwidth() {
           <Readout label={<>p̂(x*) at x* = {fmt(query, 2)}</>} value={estimate ? fmt(estimate.atQuery, 4) : '…'} testId="kde-p-query" />
           <Readout label="histogram at x*" value={fmt(histAtQuery, 4)} title="Depends on where the bins start and how wide they are." />
           <Readout label="empirical mass at x*" value={data.some((d) => d === query) ? `${fmt(data.filter((d) => d === query).length / nShown)}` : '0'} title="The data alone put probability only on the observed points." />
-          <Readout label={curve?.loo ?? loo ? 'leave-one-out log-lik.' : 'held-out log-lik.'} value={llText} testId="kde-ll" />
+          <Readout label={curve?.loo ?? loo ? 'leave-one-out log-lik. per point' : 'held-out log-lik. per point'} value={llText} testId="kde-ll" />
         </div>
         <PlotView render={renderCurve} label={`Log-likelihood of ${loo ? 'each point under the others' : 'held-out points'} as a function of the bandwidth; best h ${best ? fmt(best.h) : 'unknown'}.`} className="kde-curve" minHeight={present ? 280 : 190} />
       </div>
