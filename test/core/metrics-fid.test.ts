@@ -163,6 +163,11 @@ describe('frechetDistance between given Gaussians (tfjs)', () => {
     }
   });
 
+  it('in 1-D is the univariate Fréchet distance (μ₁ − μ₂)² + (σ₁ − σ₂)²', async () => {
+    const r = await frechetDistance([0.5], [4], [-1], [0.25]);
+    expect(Math.abs(r.fid - (1.5 ** 2 + (2 - 0.5) ** 2))).toBeLessThan(1e-5 * 4.25);
+  });
+
   it('uses the exact formula for d = 2, agreeing with Newton–Schulz', async () => {
     const s1 = randomSpd(2, 1), s2 = randomSpd(2, 2);
     const exact = await frechetDistance([0, 1], s1, [1, 0], s2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   biasVersusN, expectedFidApprox, generatedMixture, realMixture, toyControlsForPreset, toyData, toyGeneratedData,
-  toyMetricsPanel, toyRealData, TOY_DEFAULTS, TOY_FAILURE_TABLE, type PanelMetric, type ToyPanel, type ToyPresetName,
+  toyMetricsPanel, toyRealData, TOY_DEFAULTS, TOY_FAILURE_TABLE, type PanelEntry, type PanelMetric, type ToyPanel, type ToyPresetName,
 } from '../../src/core/metrics/toyGaussians';
 import { createMetricCache } from '../../src/core/metrics/common';
 import { MEMORISE_NOISE } from '../../src/core/metrics/toyGaussians';
@@ -71,7 +71,28 @@ describe('toy-Gaussian data', () => {
   });
 });
 
+/** The panel's results, failing the test if any metric gave a message instead. */
+type Values = { [K in keyof ToyPanel]: ToyPanel[K] extends PanelEntry<infer T> ? T : never };
+function values(p: ToyPanel): Values {
+  const out: Record<string, unknown> = {};
+  for (const [key, e] of Object.entries(p)) {
+    if (!e.ok) throw new Error(`${key}: ${e.error}`);
+    out[key] = e.value;
+  }
+  return out as Values;
+}
+
 describe('the metric panel and the failure table', () => {
+  it('a degenerate metric gives its message without blanking the others', async () => {
+    const tiny = toyData({ ...TOY_DEFAULTS, nReal: 50, nGenerated: 3 });
+    const p = await toyMetricsPanel(tiny);
+    expect(p.precisionRecall.ok).toBe(false);
+    if (!p.precisionRecall.ok) expect(p.precisionRecall.error).toMatch(/k < n/);
+    expect(p.fid.ok && Number.isFinite(p.fid.value.fid)).toBe(true);
+    expect(p.inception.ok).toBe(true);
+    expect(p.kid.ok).toBe(true);
+  });
+
   it('every cell of TOY_FAILURE_TABLE holds on the ring of 8 (N = 400), and the panel frees its tensors', async () => {
     // N = 400: KID's spread over subsets of 200 is still small enough for a 3σ criterion.
     const base = { ...TOY_DEFAULTS, nReal: 400, nGenerated: 400 };
@@ -79,9 +100,9 @@ describe('the metric panel and the failure table', () => {
     const before = tf.memory().numTensors;
     const cache = createMetricCache();
     const realData = toyRealData(base);
-    const panels = {} as Record<ToyPresetName, ToyPanel>;
+    const panels = {} as Record<ToyPresetName, Values>;
     for (const name of ['perfect', 'shifted', 'blurry', 'modeCollapse', 'droppedModes', 'memorised'] as const) {
-      panels[name] = await toyMetricsPanel(toyGeneratedData(toyControlsForPreset(name, base), realData), { ...options, cache });
+      panels[name] = values(await toyMetricsPanel(toyGeneratedData(toyControlsForPreset(name, base), realData), { ...options, cache }));
     }
     expect(tf.memory().numTensors).toBe(before);
     const ok = panels.perfect;
@@ -95,7 +116,7 @@ describe('the metric panel and the failure table', () => {
     expect(ok.memorisation.ratio).toBeGreaterThan(0.7);
     expect(ok.memorisation.ratio).toBeLessThan(1.4);
     // The criteria for "flags": each metric moves clearly the wrong way.
-    const flags: Record<PanelMetric, (p: ToyPanel) => boolean> = {
+    const flags: Record<PanelMetric, (p: Values) => boolean> = {
       fid: (p) => p.fid.fid > 10 * ok.fid.fid && p.fid.fid > 0.02,
       kid: (p) => p.kid.kid > 3 * p.kid.std,
       precision: (p) => p.precisionRecall.precision < 0.8,
@@ -133,5 +154,6 @@ describe('bias versus N', () => {
     const few = await biasVersusN({ d: 16, ns: [10], seed: 1 });
     expect(few.warnings[0]).toMatch(/no more points than dimensions/);
     expect(Number.isFinite(few.fid[0])).toBe(true);
+    await expect(biasVersusN({ d: 2, ns: [1], seed: 1 })).rejects.toThrow(/at least 2 points/);
   });
 });

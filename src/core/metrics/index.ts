@@ -25,7 +25,7 @@ export {
   TOY_REAL_PRESETS, TOY_DEFAULTS, TOY_PRESETS, TOY_PRESET_NAMES, MEMORISE_NOISE, PANEL_METRICS, TOY_FAILURE_TABLE,
   realMixture, generatedMixture, toyControlsForPreset, toyRealData, toyGeneratedData, toyData, mixturePosterior, toyInceptionScore,
   toyMetricsPanel, sampleGaussian, expectedFidApprox, biasVersusN,
-  type ToyRealPreset, type PanelMetric, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type ToyPanelOptions,
+  type ToyRealPreset, type PanelMetric, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type PanelEntry, type ToyPanelOptions,
   type BiasVersusN, type BiasVersusNOptions,
 } from './toyGaussians';
 export {

@@ -24,7 +24,8 @@
  * - `posteriorOnDevice(points, mixture)`: p(c | x) as an [n, K] tensor (tfjs, inside a tidy).
  * - `mixturePosterior(points, mixture)`: async p(c | x) as a Float32Array [n × K].
  * - `toyInceptionScore(points, mixture)`: async IS of points under the mixture's Bayes classifier.
- * - `toyMetricsPanel(data, options)`: async FID, KID, precision/recall, IS, MMD test, memorisation.
+ * - `toyMetricsPanel(data, options)`: async FID, KID, precision/recall, IS, MMD test, memorisation,
+ *   each a `PanelEntry` (a result or a plain message).
  * - `sampleGaussian(n, d, seed, mean, std)`: n draws from N(mean·1, std² I_d).
  * - `expectedFidApprox(d, n, shift)`: leading-order E[FID] for two Gaussian samples of size n.
  * - `biasVersusN(options)`: async FID and KID of two same-distribution sets as N grows.
@@ -269,21 +270,32 @@ export interface ToyPanelOptions {
   mmd?: MmdTestOptions;
 }
 
+/**
+ * One entry of the panel: the metric's result, or the plain message explaining why there is
+ * none (e.g. k ≥ n for a tiny generated set), so one degenerate metric never blanks the others.
+ */
+export type PanelEntry<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
 export interface ToyPanel {
-  readonly fid: FrechetResult;
-  readonly kid: KidResult;
-  readonly precisionRecall: PrecisionRecallResult;
-  readonly inception: InceptionScoreResult;
+  readonly fid: PanelEntry<FrechetResult>;
+  readonly kid: PanelEntry<KidResult>;
+  readonly precisionRecall: PanelEntry<PrecisionRecallResult>;
+  readonly inception: PanelEntry<InceptionScoreResult>;
   /** IS of the real training points, the ceiling the generated IS is compared with. */
-  readonly inceptionReal: InceptionScoreResult;
-  readonly mmd: MmdTestResult;
-  readonly memorisation: MemorisationResult;
+  readonly inceptionReal: PanelEntry<InceptionScoreResult>;
+  readonly mmd: PanelEntry<MmdTestResult>;
+  readonly memorisation: PanelEntry<MemorisationResult>;
 }
 
-/** Every metric of the panel for one draw of the toy data. */
+function entry<T>(r: PromiseSettledResult<T>): PanelEntry<T> {
+  if (r.status === 'fulfilled') return { ok: true, value: r.value };
+  return { ok: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
+}
+
+/** Every metric of the panel for one draw of the toy data; each reads back once. */
 export async function toyMetricsPanel(data: ToyData, options: ToyPanelOptions = {}): Promise<ToyPanel> {
   const seed = options.kid?.seed ?? 0;
-  const [f, k, pr, is, isReal, mmd, mem] = await Promise.all([
+  const [f, k, pr, is, isReal, mmd, mem] = await Promise.allSettled([
     fid(data.real, data.generated, options.fid),
     kid(data.real, data.generated, { seed, cache: options.cache, ...options.kid }),
     precisionRecall(data.real, data.generated, { k: options.k ?? 3, cache: options.cache }),
@@ -292,7 +304,10 @@ export async function toyMetricsPanel(data: ToyData, options: ToyPanelOptions = 
     mmdPermutationTest(data.real, data.generated, { seed, ...options.mmd }),
     memorisationRatio(data.real, data.heldOut, data.generated),
   ]);
-  return { fid: f, kid: k, precisionRecall: pr, inception: is, inceptionReal: isReal, mmd, memorisation: mem };
+  return {
+    fid: entry(f), kid: entry(k), precisionRecall: entry(pr), inception: entry(is), inceptionReal: entry(isReal),
+    mmd: entry(mmd), memorisation: entry(mem),
+  };
 }
 
 /** n draws from N(mean · 1, std² I_d), seeded, as a PointSet. */
@@ -351,6 +366,8 @@ export function expectedFidApprox(d: number, n: number, shift = 0): number {
  */
 export async function biasVersusN(o: BiasVersusNOptions): Promise<BiasVersusN> {
   const shift = o.shift ?? 0;
+  if (!Number.isInteger(o.d) || o.d < 1) throw new Error(`The dimension must be a positive integer (got ${o.d}).`);
+  for (const n of o.ns) if (!Number.isInteger(n) || n < 2) throw new Error(`Every sample size needs at least 2 points (got ${n}).`);
   const fidV = new Float64Array(o.ns.length), kidV = new Float64Array(o.ns.length), kidS = new Float64Array(o.ns.length);
   const warnings: Array<string | null> = [];
   for (let i = 0; i < o.ns.length; i++) {
