@@ -19,14 +19,16 @@
  *   - `reinitialise(seed)`, `parameterCount`, `dispose()`.
  * - `arrowGrid(side, lo, hi): Float32Array`: a side × side grid of points for arrow fields.
  *
- * Why this embedding: the network only needs to tell the steps apart smoothly; cos(πt/T) alone
- * is monotone in t, and one more frequency (K = 2) lets the first layer bend sharply near t = 0
- * where the noise is small. Four features cost 256 parameters more than a raw t input, so the
- * default network (3 hidden layers of 64) has 8,898 parameters, the size of Diffusion Explorer's.
+ * Why this embedding: the network only needs to tell the steps apart smoothly, and cos(πt/T)
+ * alone is already monotone in t; the features are bounded, unlike a raw t in [0, 1000]. In
+ * seeded 2,000-step runs on moons, ring and swiss roll, K = 1 and K = 2 gave similar samples
+ * (neither better on all three) and K = 4 was no better; K = 2 is the default. Its four features
+ * cost 192 parameters more than a raw (x, y, t) input: the default network (3 hidden layers of
+ * 64) has 8,898 parameters against Diffusion Explorer's 8,706.
  *
- * The layers are evaluated with tf.fused.matMul (matmul + bias + ReLU in one kernel); the
- * activation is fixed to ReLU because it is the one activation that fuses and whose derivative
- * the trainer's hand-written backward pass uses.
+ * The layers are evaluated with tf.fused.matMul (matmul + bias + ReLU in one kernel). The
+ * activation is fixed to ReLU: the trainer's hand-written backward pass uses its derivative
+ * 1[a > 0], which it reads off the layer's output with no extra stored tensor.
  */
 import { tf, type Tensor2D } from '../tf';
 import { Mlp } from '../models/mlp';

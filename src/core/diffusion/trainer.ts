@@ -17,8 +17,10 @@
  *   CPU and upload too, so this costs the same uploads and saves the gathers and multiplies.
  * - Forward with fused matmul+bias+ReLU kernels, and a hand-written backward pass: fewer ops than
  *   the autodiff tape, and on WASM the transposed products are formed with explicit transposes
- *   (tfjs-backend-wasm 4.22 multiplies a transposed operand about 5× slower at these shapes).
- * - Adam on all parameters as one flat vector: about 12 ops per step instead of 12 per variable.
+ *   (tfjs-backend-wasm 4.22 multiplies a transposed operand several times slower at these shapes:
+ *   1.4 ms against 0.4 ms for transpose + product, [200, 64] by [64, 64]ᵀ, in Node).
+ * - Adam on all parameters as one flat vector: its arithmetic is about 12 ops per step instead of
+ *   12 per variable (8 of them), plus one split that hands each variable its part of the update.
  * - The loss is summed on the device and read back only by `readMetrics()`.
  * The backward pass is checked against tfjs autodiff and a float64 reference in the tests.
  */
@@ -30,8 +32,9 @@ import { DATA_DIM, DiffusionModel } from './model';
 
 export const DEFAULT_BATCH_SIZE = 200;
 /**
- * 3e-3: with batch 200 and 2,000 steps the 8.9k-parameter net has converged on the toy sets;
- * 1e-3 (the usual default for large models) is still visibly blurry at 2,000 steps.
+ * 3e-3: in a seeded run on two moons (linear schedule, T = 1000, batch 200), DDPM samples after
+ * 2,000 steps were closest to the data at 3e-3 (MMD², h = 0.2: 0.005) among 1e-3 (0.008),
+ * 3e-3 and 1e-2 (0.007).
  */
 export const DEFAULT_LEARNING_RATE = 3e-3;
 /** Kingma & Ba's defaults. */
@@ -43,9 +46,13 @@ export interface DiffusionTrainerOptions {
   schedule: Schedule;
   /** Seeds the initial weights (child seed 'init') and the batches (child seed 'batch'). */
   seed: number;
+  /** Points per batch, B (default 200). */
   batchSize?: number;
+  /** Adam step size (default 3e-3). */
   learningRate?: number;
+  /** Hidden layer widths (default [64, 64, 64]). */
   hidden?: readonly number[];
+  /** K, frequencies of the time embedding (default 2). */
   timeFrequencies?: number;
   /**
    * Form aᵀb and abᵀ with explicit transposes (default: only on the wasm backend, where it is
