@@ -64,6 +64,17 @@ describe('MMD with a Gaussian kernel', () => {
     expect(Math.abs(values[3])).toBeLessThan(2e-3);
   });
 
+  it('uses at most maxPoints points of each sample, the first ones', async () => {
+    const x = sampleDataset('moons', 300, 1).xy, y = sampleDataset('ring', 200, 2).xy;
+    const capped = await gaussianKernelMmd2(x, y, { h: 0.5, maxPoints: 120 });
+    const ref = mmd2Ref(x.subarray(0, 240), y.subarray(0, 240), 0.5);
+    expect(Math.abs(capped.mmd2 - ref)).toBeLessThan(1e-4 * ref);
+    const toNormal = await mmd2ToStandardNormal(x, { maxPoints: 50 });
+    const refN = mmd2ToStandardNormalRef(x.subarray(0, 100), 1);
+    expect(Math.abs(toNormal.mmd2 - refN)).toBeLessThan(1e-4 * refN);
+    await expect(mmd2ToStandardNormal(x, { maxPoints: 1 })).rejects.toThrow(/maxPoints/);
+  });
+
   it('rejects degenerate input with plain messages and frees its tensors', async () => {
     const before = tf.memory().numTensors;
     await expect(gaussianKernelMmd2([1, 2], [1, 2, 3, 4])).rejects.toThrow(/at least two points/);
