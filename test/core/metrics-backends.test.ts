@@ -1,12 +1,13 @@
 // The metrics run on whatever backend the browser picks. The wasm backend (the fallback without
 // a usable GPU) has kernels of its own, and one of them, oneHot, ignores its dtype and on-value
 // arguments; this file runs every metric on wasm in Node and compares it with the cpu backend.
+// (WebGL cannot run in Node; its code path, the 'mask' k-NN selection, is run here on both.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { fid } from '../../src/core/metrics/fid';
 import { kid } from '../../src/core/metrics/kid';
-import { precisionRecall, memorisationRatio } from '../../src/core/metrics/precisionRecall';
+import { kthNeighbourSqDistances, memorisationRatio, precisionRecall } from '../../src/core/metrics/precisionRecall';
 import { mmdPermutationTest } from '../../src/core/metrics/mmdTest';
 import { sampleGaussian, toyControlsForPreset, toyData, toyInceptionScore, TOY_DEFAULTS } from '../../src/core/metrics/toyGaussians';
 import { fitDiagonalGaussian, memorisingKde, mixtureLikelihoods, sampleImageData } from '../../src/core/metrics/likelihood';
@@ -41,6 +42,19 @@ describe('cpu and wasm backends agree', () => {
     expect(Math.abs(c.fid - d.fid)).toBeLessThan(1e-4 * c.fid);
     const [e, f] = await onBoth(() => kid(data.real, data.generated, { subsets: 4 }));
     expect(Math.abs(e.kid - f.kid)).toBeLessThan(1e-5);
+  });
+
+  it('both k-NN selections give the same radii on wasm as on cpu', async () => {
+    const x = sampleGaussian(300, 2, 5);
+    for (const selection of ['mask', 'topk'] as const) {
+      const [a, b] = await onBoth(async () => {
+        const t = tf.tidy(() => kthNeighbourSqDistances(tf.tensor2d(Float32Array.from(x.data), [300, 2]), 3, selection));
+        const v = await t.data();
+        t.dispose();
+        return v;
+      });
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-6 * (1 + v)));
+    }
   });
 
   it('precision, recall, memorisation ratio, IS and the MMD test', async () => {

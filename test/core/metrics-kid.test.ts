@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { cubicKernel, defaultSubsetSize, kid, kidSubsets } from '../../src/core/metrics/kid';
+import { cubicFeatureCount, cubicFeatures, cubicKernel, defaultSubsetSize, kid, kidSubsets } from '../../src/core/metrics/kid';
 import { createMetricCache, pointSet } from '../../src/core/metrics/common';
 import { sampleGaussian, toyControlsForPreset, toyData, TOY_DEFAULTS, TOY_PRESET_NAMES } from '../../src/core/metrics/toyGaussians';
 import { cubicKernelRef, fidRef, kidRef, mmd2UnbiasedRef } from '../../src/core/ref/metrics';
@@ -12,6 +12,27 @@ describe('KID (cubic-kernel unbiased MMD²)', () => {
     for (let i = 0; i < 6; i++) for (let j = 0; j < 4; j++) {
       const ref = cubicKernelRef(a, i, b, j);
       expect(Math.abs(k[i * 4 + j] - ref)).toBeLessThan(1e-5 * (1 + Math.abs(ref)));
+    }
+  });
+
+  it('the explicit feature map reproduces the kernel: φ(x)ᵀφ(y) = (xᵀy/d + 1)³', () => {
+    for (const d of [1, 2, 3, 5]) {
+      const a = sampleGaussian(4, d, d), b = sampleGaussian(3, d, d + 10);
+      expect(cubicFeatureCount(d)).toBe([4, 10, 20, 56][[1, 2, 3, 5].indexOf(d)]);
+      const k = tf.tidy(() => tf.matMul(cubicFeatures(tf.tensor2d(Float32Array.from(a.data), [4, d])), cubicFeatures(tf.tensor2d(Float32Array.from(b.data), [3, d])), false, true).dataSync());
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) {
+        const ref = cubicKernelRef(a, i, b, j);
+        expect(Math.abs(k[i * 3 + j] - ref)).toBeLessThan(1e-5 * (1 + Math.abs(ref)));
+      }
+    }
+  });
+
+  it('the feature-map and kernel-matrix paths agree (d = 3: 20 features, subsets of 19 and 21)', async () => {
+    const a = sampleGaussian(60, 3, 1), b = sampleGaussian(50, 3, 2, 0.3);
+    for (const m of [19, 21]) {
+      const r = await kid(a, b, { subsetSize: m, subsets: 5, seed: 2 });
+      const ref = kidRef(a, b, kidSubsets(60, 50, m, 5, 2));
+      r.values.forEach((v, s) => expect(Math.abs(v - ref.values[s])).toBeLessThan(1e-5));
     }
   });
 
@@ -29,10 +50,13 @@ describe('KID (cubic-kernel unbiased MMD²)', () => {
       expect(Math.abs(r.std - ref.std)).toBeLessThan(1e-5);
     }
     const a = sampleGaussian(700, 8, 1), b = sampleGaussian(650, 8, 2, 0.1);
-    // 700 rows: two tiles of 512, so the tiled sums are exercised.
-    const r = await kid(a, b, { seed: 1, subsets: 3, subsetSize: 600 });
-    const ref = kidRef(a, b, kidSubsets(700, 650, 600, 3, 1));
-    expect(Math.abs(r.kid - ref.kid)).toBeLessThan(1e-5);
+    // 8-D has 165 features: subsets of 600 use them; subsets of 150 use the kernel matrix in two
+    // tiles of 512 rows (700 rows).
+    for (const subsetSize of [600, 150]) {
+      const r = await kid(a, b, { seed: 1, subsets: 3, subsetSize });
+      const ref = kidRef(a, b, kidSubsets(700, 650, subsetSize, 3, 1));
+      expect(Math.abs(r.kid - ref.kid)).toBeLessThan(1e-5);
+    }
   });
 
   it('the unbiased estimate of one subset is the textbook formula', () => {

@@ -19,11 +19,14 @@ describe('k-NN radii on the device', () => {
     const data = Float64Array.from(g.data);
     for (let i = 0; i < 5; i++) data.set(data.subarray(3 * i, 3 * i + 3), 3 * (100 + i));
     const p = pointSet(data, 3);
-    for (const k of [1, 3, 7]) {
-      const dev = tf.tidy(() => kthNeighbourSqDistances(tf.tensor2d(Float32Array.from(p.data), [600, 3]), k).dataSync());
-      const ref = kthNeighbourSqRef(p, k);
-      for (let i = 0; i < 600; i++) expect(Math.abs(dev[i] - ref[i])).toBeLessThan(1e-5 * (1 + ref[i]));
-      if (k === 1) expect(dev[100]).toBeLessThan(1e-6);
+    // Both selections: 'mask' is what WebGL runs, 'topk' what wasm and cpu run.
+    for (const selection of ['mask', 'topk'] as const) {
+      for (const k of [1, 3, 7]) {
+        const dev = tf.tidy(() => kthNeighbourSqDistances(tf.tensor2d(Float32Array.from(p.data), [600, 3]), k, selection).dataSync());
+        const ref = kthNeighbourSqRef(p, k);
+        for (let i = 0; i < 600; i++) expect(Math.abs(dev[i] - ref[i])).toBeLessThan(1e-5 * (1 + ref[i]));
+        if (k === 1) expect(dev[100]).toBeLessThan(1e-6);
+      }
     }
   });
 });

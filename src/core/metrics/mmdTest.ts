@@ -45,8 +45,8 @@ export const MULTISCALE_FACTORS = [1, 1 / 2, 1 / 4, 1 / 8, 1 / 16] as const;
 
 export interface MmdTestOptions {
   /**
-   * Random relabellings B (default 200: p-values resolve steps of 1/201 ≈ 0.005, enough to read
-   * p < 0.01, while the cost, N² (B + 1) multiply-adds, stays within a frame budget on a GPU).
+   * Random relabellings B (default 100: the smallest p-value is then 1/101, enough to read
+   * p < 0.01, and the cost, N² (B + 1) multiply-adds, stays small enough for live updates).
    */
   permutations?: number;
   /**
@@ -150,7 +150,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   requirePoints(real, 'real', 2);
   requirePoints(generated, 'generated', 2);
   requireSameDim(real, generated);
-  const B = options.permutations ?? 200;
+  const B = options.permutations ?? 100;
   const maxPerSet = options.maxPerSet ?? 500;
   const kernel = options.kernel ?? 'multiscale';
   const seed = options.seed ?? 0;

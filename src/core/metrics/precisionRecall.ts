@@ -8,13 +8,11 @@
  *   precision = (1/|Φ_gen|) Σ_{φ ∈ Φ_gen} f_k(φ, Φ_real)   (how much of what is generated is realistic)
  *   recall    = (1/|Φ_real|) Σ_{φ ∈ Φ_real} f_k(φ, Φ_gen)  (how much of the real data is covered)
  *
- * Both are fractions in [0, 1]. The N² distances are computed on the device in 512-row tiles; the
- * k-th neighbour distance of each row is found by k − 1 rounds of "mask out the row minimum"
- * (argMin + oneHot), not `tf.topk`, which on WebGL hands rows shorter than 100,000 to the CPU
- * with a blocking read.
+ * Both are fractions in [0, 1]. The N² distances are computed on the device in 512-row tiles, and
+ * the k-th neighbour distance of each row is selected there too (see `kthNeighbourSqDistances`).
  *
  * Exports:
- * - `kthNeighbourSqDistances(x, k)`: squared k-NN radius of every row of x (tfjs, in a tidy).
+ * - `kthNeighbourSqDistances(x, k, selection)`: squared k-NN radius of every row of x (tfjs, in a tidy).
  * - `precisionRecall(real, generated, options)`: async precision and recall, one readback.
  * - `memorisationRatio(train, heldOut, generated)`: async nearest-training-point distance ratio.
  * - `PrecisionRecallOptions`, `PrecisionRecallResult`, `MemorisationResult`.
@@ -30,21 +28,32 @@ import { offsetSquaredDistances, squaredDistances } from './linalg';
 const MASKED = 1e30;
 
 /**
- * Squared distance from every row of x to its k-th nearest other row (the point itself excluded
- * by index, so duplicates count as neighbours at distance 0).
- * @param x [n, d] (centre it first for accuracy); @param k 1 ≤ k < n. @returns [n].
+ * Squared distance from every row of x to its k-th nearest other row (duplicates count as
+ * neighbours at distance 0).
+ *
+ * Two equivalent selections, picked by backend: on WebGL, k − 1 rounds of "mask out the row
+ * minimum" with the point itself masked by index, because WebGL's `tf.topk` reads rows shorter
+ * than 100,000 back to the CPU and sorts them there; elsewhere (wasm, cpu) `tf.topk`, whose
+ * kernel is native or a selection algorithm and 2–3× faster, taking the (k + 1)-th smallest with
+ * the point itself (at distance 0) included.
+ *
+ * @param x [n, d] (centre it first for accuracy); @param k 1 ≤ k < n.
+ * @param selection 'topk' or 'mask' (default: by backend as above). @returns [n].
  */
-export function kthNeighbourSqDistances(x: Tensor2D, k: number): Tensor1D {
+export function kthNeighbourSqDistances(x: Tensor2D, k: number, selection: 'topk' | 'mask' = tf.getBackend() === 'webgl' ? 'mask' : 'topk'): Tensor1D {
   const n = x.shape[0];
+  const useTopk = selection === 'topk';
   const parts: Tensor1D[] = [];
   for (const [start, size] of rowTiles(n)) {
     parts.push(tf.tidy(() => {
+      const dist = squaredDistances(tf.slice(x, [start, 0], [size, -1]), x);
+      if (useTopk) return tf.neg(tf.reshape(tf.slice(tf.topk(tf.neg(dist), k + 1).values, [0, k], [size, 1]), [-1])) as Tensor1D;
       // oneHot's own on-value and dtype arguments are ignored by the wasm backend (it always
-      // writes int32), so the mask is built as int32 0/1 and scaled.
+      // writes int32), so masks are built as int32 0/1 and scaled.
       const mask = (idx: tf.Tensor1D) => tf.mul(tf.oneHot(idx, n), MASKED);
-      let dist = tf.add(squaredDistances(tf.slice(x, [start, 0], [size, -1]), x), mask(tf.range(start, start + size, 1, 'int32') as tf.Tensor1D));
-      for (let j = 1; j < k; j++) dist = tf.add(dist, mask(tf.argMin(dist, 1) as tf.Tensor1D));
-      return tf.min(dist, 1) as Tensor1D;
+      let masked = tf.add(dist, mask(tf.range(start, start + size, 1, 'int32') as tf.Tensor1D));
+      for (let j = 1; j < k; j++) masked = tf.add(masked, mask(tf.argMin(masked, 1) as tf.Tensor1D));
+      return tf.min(masked, 1) as Tensor1D;
     }));
   }
   const out = tf.concat(parts) as Tensor1D;
