@@ -21,7 +21,7 @@
  * - `frechetDistance2x2(mu1, s1, mu2, s2)`: exact FD for d = 2 in plain float64 numbers.
  * - `frechetDistance(mu1, s1, mu2, s2, options)`: async FD between given Gaussians (tfjs).
  * - `fid(real, generated, options)`: async FID from two point sets (tfjs), one readback.
- * - `FidOptions`, `FrechetResult`: options and result types.
+ * - `FidOptions`, `FrechetResult`, `FrechetMethod`: options and result types.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { joinWarnings, requirePoints, requireSameDim, toTensor2D, type MetricResult, type PointSet } from './common';

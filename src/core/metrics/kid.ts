@@ -19,7 +19,7 @@
  * used whenever it has fewer features than the smaller subset.
  *
  * Exports:
- * - `cubicKernel(a, b)`: the kernel matrix [na, nb] (tfjs, inside the caller's tidy).
+ * - `KernelFn`, `cubicKernel(a, b)`: the kernel matrix [na, nb] (tfjs, inside the caller's tidy).
  * - `kernelSubsetSums(a, b, pa, pb, kernel)`: Σᵢⱼ pa_is pb_js k(aᵢ, bⱼ) for every subset s (tfjs).
  * - `cubicFeatureCount(d)`, `cubicFeatures(x)`: the explicit feature map of the cubic kernel (tfjs).
  * - `defaultSubsetSize(nReal, nGenerated)`: min(1000, ⌊min(n)/2⌋), at least 2.

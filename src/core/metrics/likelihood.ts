@@ -24,6 +24,7 @@
  * - `sampleQ2(q0, alpha, n, seed)`: samples of q₂ with a flag for the ones from q₀.
  * - `mixtureLikelihoods(x, q0, alpha)`: async log q₀, log q₂ per image, means, bits/dim, the bound.
  * - `memorisingKde(train, test, hs)`: async train and test log-likelihood of the KDE per bandwidth.
+ * - `MixtureLikelihoods`, `KdeCurve`: their results.
  */
 import { tf, type Tensor2D } from '../tf';
 import { mulberry32, normalSampler } from '../random';

@@ -26,7 +26,7 @@
  * - `meanHeuristicBandwidth(z)`: σ = √tr Cov(z) as a scalar tensor.
  * - `permutationWeights(n, m, permutations, seed)`: W as a Float32Array [N × (B + 1)].
  * - `mmdPermutationTest(real, generated, options)`: async test, one readback.
- * - `MmdTestOptions`, `MmdTestResult`, `MmdKernel`.
+ * - `MmdTestOptions`, `MmdTestResult`, `MmdKernel`, `MULTISCALE_FACTORS`.
  */
 import { tf, type Scalar, type Tensor2D } from '../tf';
 import { childSeed, mulberry32 } from '../random';

@@ -12,7 +12,7 @@
  * Exports:
  * - `CAT_SAT_EXAMPLE`: the notes' example distribution (mat 0.6, floor 0.3, table 0.1).
  * - `renormaliseAfterDrag(probs, index, value)`: set one probability, rescale the rest in proportion.
- * - `nll(probs, trueIndex)`: NLL in nats and bits and the perplexity of one prediction.
+ * - `nll(probs, trueIndex)`: NLL in nats and bits and the perplexity of one prediction (`NllResult`).
  * - `perplexityFromNats(nats)`, `perplexityFromBits(bits)`: perplexity from a mean NLL.
  * - `sequenceNll(probsOfTruth)`: mean NLL and perplexity of a sequence of predictions.
  * - `entropy(probs)`: H in nats and bits, and its perplexity exp H (effective number of choices).

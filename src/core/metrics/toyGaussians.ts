@@ -15,20 +15,24 @@
  * Exports:
  * - `ToyRealPreset`, `TOY_REAL_PRESETS`, `realMixture(preset)`: the real mixtures.
  * - `ToyControls`, `TOY_DEFAULTS`: the generated-data controls (all identity by default).
- * - `ToyPresetName`, `TOY_PRESETS`, `toyControlsForPreset(name, base)`: the named failure presets.
- * - `PANEL_METRICS`, `TOY_FAILURE_TABLE`: which metric flags which failure (verified by tests).
+ * - `ToyPresetName`, `TOY_PRESET_NAMES`, `TOY_PRESETS`, `toyControlsForPreset(name, base)`: the
+ *   named failure presets.
+ * - `PANEL_METRICS`, `PanelMetric`, `TOY_FAILURE_TABLE`: which metric flags which failure (verified
+ *   by tests).
  * - `MEMORISE_NOISE`: the copies' noise, as a fraction of the component standard deviation.
  * - `generatedMixture(real, controls)`: the transformed mixture.
  * - `toyRealData(controls)`, `toyGeneratedData(controls, realData)`, `toyData(controls)`: the real
- *   (training) and held-out sets, the generated set on top of them, or both at once.
+ *   (training) and held-out sets, the generated set on top of them, or both at once (`ToyRealData`,
+ *   `ToyData`).
  * - `posteriorOnDevice(points, mixture)`: p(c | x) as an [n, K] tensor (tfjs, inside a tidy).
  * - `mixturePosterior(points, mixture)`: async p(c | x) as a Float32Array [n × K].
  * - `toyInceptionScore(points, mixture)`: async IS of points under the mixture's Bayes classifier.
  * - `toyMetricsPanel(data, options)`: async FID, KID, precision/recall, IS, MMD test, memorisation,
- *   each a `PanelEntry` (a result or a plain message).
+ *   each a `PanelEntry` (a result or a plain message); `ToyPanel`, `ToyPanelOptions`.
  * - `sampleGaussian(n, d, seed, mean, std)`: n draws from N(mean·1, std² I_d).
  * - `expectedFidApprox(d, n, shift)`: leading-order E[FID] for two Gaussian samples of size n.
- * - `biasVersusN(options)`: async FID and KID of two same-distribution sets as N grows.
+ * - `biasVersusN(options)`: async FID and KID of two same-distribution sets as N grows
+ *   (`BiasVersusNOptions`, `BiasVersusN`).
  */
 import { tf, type Tensor2D } from '../tf';
 import { gridMixture, ringMixture, sampleMixture, type Mixture2D } from '../data2d';
