@@ -256,6 +256,12 @@ describe('fid from sample sets (tfjs)', () => {
     expect(p.warning).toMatch(/real covariance is singular/);
     expect(Math.abs(p.fid - fidRef(plane, sampleGaussian(300, 3, 7)).fid)).toBeLessThan(1e-2 * p.fid);
 
+    // every point the same in each set (zero covariances): FID is the squared mean distance
+    const dotA = pointSet(new Float64Array(30).fill(1), 3), dotB = pointSet(new Float64Array(30).fill(2), 3);
+    const z = await fid(dotA, dotB);
+    expect(z.fid).toBeCloseTo(3, 6);
+    expect(z.warning).toMatch(/zero spread/);
+
     // collinear 2-D points: the exact formula needs no ridge, and says so
     const line: PointSet = pointSet(Float64Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? i / 100 : i / 50)), 2);
     const l = await fid(line, sampleGaussian(100, 2, 8));

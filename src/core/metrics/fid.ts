@@ -114,6 +114,14 @@ function frechetOnDevice(mu1: Tensor1D, s1: Tensor2D, mu2: Tensor1D, s2: Tensor2
 
 function resultFromDevice(v: ArrayLike<number>, which: [string, string]): FrechetResult {
   const [meanTerm, tr1, tr2, trSqrt, lam1, lam2, eps] = Array.from(v);
+  if (eps === 0 && Number.isFinite(meanTerm)) {
+    // Both covariances are exactly zero (every point of each set is the same point): the
+    // covariance part is 0 and there is nothing to square-root.
+    return {
+      fid: meanTerm, meanTerm, covTerm: 0, method: 'newtonSchulz', ridge: 0,
+      warning: `Both sets have zero spread (each is a single repeated point), so FID is only the squared distance between them.`,
+    };
+  }
   const covTerm = Math.max(0, tr1 + tr2 - 2 * trSqrt);
   const notes: string[] = [];
   if (lam1 < RIDGE_MATTERS * eps) notes.push(which[0]);
