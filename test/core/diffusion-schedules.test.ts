@@ -254,6 +254,18 @@ describe('sampler coefficients', () => {
     expect(() => reverseCoefficients(s, { method: 'ddim', steps: 10, eta: 1.5 })).toThrow(/η/);
   });
 
+  it('the x̂₀ form (p, q) is the same step as the ε form (c1, c2)', () => {
+    const s = makeSchedule({ kind: 'cosine', T: 300 });
+    for (const opts of [{ method: 'ddpm' as const }, { method: 'ddim' as const, steps: 30, eta: 0.3 }, { method: 'ddim' as const, steps: 300, eta: 1 }]) {
+      const c = reverseCoefficients(s, opts);
+      for (let i = 0; i < c.t.length; i++) {
+        const a = s.sqrtAlphaBar[c.t[i]], b = s.sqrtOneMinusAlphaBar[c.t[i]];
+        expect((c.p[i] / a + c.q[i]) / c.c1[i]).toBeCloseTo(1, 8);
+        expect(Math.abs((c.p[i] * b) / a - c.c2[i])).toBeLessThan(1e-8 * Math.max(1, Math.abs(c.c2[i])));
+      }
+    }
+  });
+
   it('the folded coefficients reproduce the textbook DDIM update (x̂₀, direction, noise)', () => {
     const s = makeSchedule({ kind: 'sigmoid', T: 500 });
     const c = reverseCoefficients(s, { method: 'ddim', steps: 25, eta: 0.6 });

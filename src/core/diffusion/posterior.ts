@@ -11,7 +11,8 @@
  * - `scoreFromEps(s, t, eps): Float64Array`: ∇ log q(x_t) ≈ −ε / √(1 − ᾱ_t).
  * - `ddimTimesteps(T, steps): Int32Array`: the visited t, from T down to the last before 0.
  * - `reverseCoefficients(s, options): ReverseCoefficients`: c1, c2, σ per step, so that each
- *   sampler step is x ← c1·x − c2·ε_θ(x, t) + σ·z.
+ *   sampler step is x ← c1·x − c2·ε_θ(x, t) + σ·z (and p, q for the same step written through
+ *   x̂₀, x ← p·x̂₀ + q·x + σ·z, which the samplers use when x̂₀ is clipped).
  *
  * Arrays are flat (any shape, e.g. [x0, y0, x1, y1, …]); x0, xt and eps have equal lengths.
  */
@@ -107,6 +108,12 @@ export interface ReverseOptions {
    * exact when x₀ ~ N(0, I)); Ho et al. found both give similar samples.
    */
   variance?: 'posterior' | 'beta';
+  /**
+   * Clamp the predicted x̂₀ to [−clipX0, clipX0] before each step (Ho et al.'s "clip_denoised",
+   * also used with DDIM; ε is then recomputed from the clipped x̂₀). Off by default. It matters
+   * when ᾱ_T is tiny (cosine: ≈ 2·10⁻⁹ at T = 1000): the first step divides ε_θ's error by √ᾱ_T.
+   */
+  clipX0?: number;
 }
 
 /** Per-step coefficients, in the order the sampler applies them. */
@@ -121,6 +128,12 @@ export interface ReverseCoefficients {
   readonly c2: Float64Array;
   /** Standard deviation of the fresh noise z ~ N(0, I) added at each step. */
   readonly sigma: Float64Array;
+  /**
+   * The same step in the x̂₀ form x_{t'} = p·x̂₀ + q·x_t + σ·z, with x̂₀ = (x_t − √(1 − ᾱ_t) ε_θ)/√ᾱ_t,
+   * used when x̂₀ is clipped: c1 = p/√ᾱ_t + q and c2 = p·√(1 − ᾱ_t)/√ᾱ_t.
+   */
+  readonly p: Float64Array;
+  readonly q: Float64Array;
 }
 
 /**
@@ -133,12 +146,17 @@ export interface ReverseCoefficients {
  * σ = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'}), hence
  * c1 = √ᾱ_{t'}/√ᾱ_t and c2 = √ᾱ_{t'} √(1 − ᾱ_t)/√ᾱ_t − √(1 − ᾱ_{t'} − σ²).
  * With η = 1 and every step, σ² = β̃_t and the coefficients equal DDPM's.
+ *
+ * In the x̂₀ form, DDPM's mean is the posterior mean μ̃_t(x_t, x̂₀): p = √ᾱ_{t−1} β_t/(1 − ᾱ_t),
+ * q = √α_t (1 − ᾱ_{t−1})/(1 − ᾱ_t); DDIM's, with ε recomputed from x̂₀, has
+ * p = √ᾱ_{t'} − d √ᾱ_t/√(1 − ᾱ_t) and q = d/√(1 − ᾱ_t), d = √(1 − ᾱ_{t'} − σ²).
  */
 export function reverseCoefficients(s: Schedule, options: ReverseOptions): ReverseCoefficients {
   const { T } = s;
   if (options.method === 'ddpm') {
     const t = new Int32Array(T), tPrev = new Int32Array(T);
     const c1 = new Float64Array(T), c2 = new Float64Array(T), sigma = new Float64Array(T);
+    const p = new Float64Array(T), q = new Float64Array(T);
     const useBeta = options.variance === 'beta';
     for (let i = 0; i < T; i++) {
       const tt = T - i;
@@ -149,8 +167,10 @@ export function reverseCoefficients(s: Schedule, options: ReverseOptions): Rever
       c2[i] = s.beta[tt] / (ra * s.sqrtOneMinusAlphaBar[tt]);
       // No noise is added on the last step: x₀ is the output, not a draw around it.
       sigma[i] = tt === 1 ? 0 : Math.sqrt(useBeta ? s.beta[tt] : s.posteriorVariance[tt]);
+      p[i] = s.posteriorMeanCoefX0[tt];
+      q[i] = s.posteriorMeanCoefXt[tt];
     }
-    return { t, tPrev, c1, c2, sigma };
+    return { t, tPrev, c1, c2, sigma, p, q };
   }
   if (options.method !== 'ddim') throw new Error(`Unknown sampler "${String(options.method)}".`);
   const eta = options.eta ?? 0;
@@ -158,6 +178,7 @@ export function reverseCoefficients(s: Schedule, options: ReverseOptions): Rever
   const t = ddimTimesteps(T, options.steps ?? T);
   const n = t.length;
   const tPrev = new Int32Array(n), c1 = new Float64Array(n), c2 = new Float64Array(n), sigma = new Float64Array(n);
+  const p = new Float64Array(n), q = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const tt = t[i], tp = i + 1 < n ? t[i + 1] : 0;
     tPrev[i] = tp;
@@ -170,6 +191,8 @@ export function reverseCoefficients(s: Schedule, options: ReverseOptions): Rever
     c1[i] = Math.sqrt(abPrev / ab);
     const dir = Math.sqrt(Math.max(0, s.oneMinusAlphaBar[tp] - sig * sig));
     c2[i] = Math.sqrt(abPrev / ab) * s.sqrtOneMinusAlphaBar[tt] - dir;
+    p[i] = s.sqrtAlphaBar[tp] - (dir * s.sqrtAlphaBar[tt]) / s.sqrtOneMinusAlphaBar[tt];
+    q[i] = dir / s.sqrtOneMinusAlphaBar[tt];
   }
-  return { t, tPrev, c1, c2, sigma };
+  return { t, tPrev, c1, c2, sigma, p, q };
 }

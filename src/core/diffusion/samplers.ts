@@ -10,7 +10,7 @@
  *   the number of steps falls.
  *
  * Each step is x ← c1·x − c2·ε_θ(x, t) + σ·z with the float64 coefficients of
- * `reverseCoefficients` (posterior.ts). x stays on the device; the per-step tensors live inside a
+ * `reverseCoefficients` (posterior.ts), or, with `clipX0`, x ← p·clip(x̂₀) + q·x + σ·z. x stays on the device; the per-step tensors live inside a
  * tf.tidy per step; the only readbacks are the final points and the tracked trajectories (a few
  * points recorded every few steps, kept on the device and read back with the points).
  *
@@ -63,6 +63,7 @@ export class ReverseSampler {
   readonly totalSteps: number;
   private readonly coefs: ReverseCoefficients;
   private readonly trackEvery: number;
+  private readonly clipX0: number | null;
   private readonly normal: () => number;
   private readonly model: DiffusionModel;
   private x: Tensor2D | null;
@@ -77,6 +78,9 @@ export class ReverseSampler {
     if (!Number.isInteger(trackCount) || trackCount < 0 || trackCount > n) {
       throw new Error(`The number of tracked points must be a whole number from 0 to n = ${n}.`);
     }
+    const clip = options.clipX0;
+    if (clip !== undefined && !(clip > 0 && Number.isFinite(clip))) throw new Error(`clipX0 must be a positive number (got ${clip}).`);
+    this.clipX0 = clip ?? null;
     this.coefs = reverseCoefficients(model.schedule, options);
     this.totalSteps = this.coefs.t.length;
     const every = options.trackEvery ?? Math.max(1, Math.ceil(this.totalSteps / DEFAULT_FRAMES));
@@ -122,19 +126,29 @@ export class ReverseSampler {
     const from = this.done_;
     const to = Math.min(this.totalSteps, from + Math.max(0, Math.floor(maxSteps)));
     if (to <= from) return 0;
-    const { t, tPrev, c1, c2, sigma } = this.coefs;
+    const { t, tPrev, c1, c2, sigma, p, q } = this.coefs;
     const { weights, biases } = this.model.mlp;
     const last = weights.length - 1;
     const count = to - from;
-    // Per-chunk constants: the x part of layer 1, its time bias per step, and the coefficients.
+    const clip = this.clipX0;
+    const s = this.model.schedule;
+    // Per-chunk constants: the x part of layer 1, its time bias per step, and one scalar tensor per
+    // step for each coefficient. With clipping: 1/√ᾱ_t and √(1 − ᾱ_t) give x̂₀, then p and q.
+    const perStep = (f: (i: number) => number) => {
+      const v = new Float32Array(count);
+      for (let k = 0; k < count; k++) v[k] = f(from + k);
+      return tf.unstack(tf.tensor1d(v));
+    };
     const chunk = tf.tidy(() => {
       const { w1x, timeBias } = this.model.firstLayerParts(t.subarray(from, to));
       return {
         w1x,
         rows: biasRows(timeBias),
-        a: tf.unstack(tf.tensor1d(Float32Array.from(c1.subarray(from, to)))),
-        b: tf.unstack(tf.tensor1d(Float32Array.from(c2.subarray(from, to)))),
-        s: tf.unstack(tf.tensor1d(Float32Array.from(sigma.subarray(from, to)))),
+        a: clip === null ? perStep((i) => c1[i]) : perStep((i) => 1 / s.sqrtAlphaBar[t[i]]),
+        b: clip === null ? perStep((i) => c2[i]) : perStep((i) => s.sqrtOneMinusAlphaBar[t[i]]),
+        p: clip === null ? [] : perStep((i) => p[i]),
+        q: clip === null ? [] : perStep((i) => q[i]),
+        s: perStep((i) => sigma[i]),
       };
     });
     try {
@@ -151,7 +165,12 @@ export class ReverseSampler {
           for (let l = 1; l <= last; l++) {
             h = tf.fused.matMul({ a: h, b: weights[l], bias: biases[l], activation: l < last ? 'relu' : 'linear' });
           }
-          let y = tf.sub(tf.mul(xPrev, chunk.a[k]), tf.mul(h, chunk.b[k]));
+          let y: tf.Tensor;
+          if (clip === null) y = tf.sub(tf.mul(xPrev, chunk.a[k]), tf.mul(h, chunk.b[k]));
+          else {
+            const x0hat = tf.clipByValue(tf.mul(tf.sub(xPrev, tf.mul(h, chunk.b[k])), chunk.a[k]), -clip, clip);
+            y = tf.add(tf.mul(x0hat, chunk.p[k]), tf.mul(xPrev, chunk.q[k]));
+          }
           if (z !== null) y = tf.add(y, tf.mul(tf.tensor2d(z, [this.n, DIM]), chunk.s[k]));
           return y as Tensor2D;
         });
@@ -162,7 +181,7 @@ export class ReverseSampler {
         if (this.done_ === this.totalSteps || this.done_ % this.trackEvery === 0) this.record(tPrev[i]);
       }
     } finally {
-      tf.dispose([chunk.w1x, ...chunk.rows, ...chunk.a, ...chunk.b, ...chunk.s]);
+      tf.dispose([chunk.w1x, ...chunk.rows, ...chunk.a, ...chunk.b, ...chunk.p, ...chunk.q, ...chunk.s]);
     }
     return count;
   }

@@ -190,6 +190,7 @@ export interface ReverseSampleRefOptions {
   steps?: number;
   eta?: number;
   variance?: 'posterior' | 'beta';
+  clipX0?: number;
   n: number;
   seed: number;
 }
@@ -199,6 +200,8 @@ export interface ReverseSampleRefOptions {
  * DDPM: x_{t−1} = (x_t − β_t/√(1 − ᾱ_t) ε)/√α_t + σ_t z, σ_t² = β̃_t (or β_t), no noise at t = 1.
  * DDIM: x̂₀ = (x_t − √(1 − ᾱ_t) ε)/√ᾱ_t, x_{t'} = √ᾱ_{t'} x̂₀ + √(1 − ᾱ_{t'} − σ²) ε + σ z with
  * σ = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'}), on the steps τ_i = round(i·T/S).
+ * With clipX0, x̂₀ is clamped to [−clipX0, clipX0]; DDPM then steps to the posterior mean
+ * μ̃_t(x_t, x̂₀) and DDIM recomputes ε = (x_t − √ᾱ_t x̂₀)/√(1 − ᾱ_t) from the clamped x̂₀.
  * x_T and z are drawn in the same order from the same child seeds as the tfjs sampler.
  */
 export function reverseSampleRef(s: Schedule, epsFn: EpsFnRef, o: ReverseSampleRefOptions): Float64Array {
@@ -216,7 +219,12 @@ export function reverseSampleRef(s: Schedule, epsFn: EpsFnRef, o: ReverseSampleR
       const sigma = t === 1 ? 0 : Math.sqrt(o.variance === 'beta' ? beta : varPost);
       const next = new Float64Array(n2);
       for (let i = 0; i < n2; i++) {
-        next[i] = (x[i] - (beta / Math.sqrt(1 - ab(t))) * e[i]) / Math.sqrt(alpha);
+        if (o.clipX0 === undefined) {
+          next[i] = (x[i] - (beta / Math.sqrt(1 - ab(t))) * e[i]) / Math.sqrt(alpha);
+        } else {
+          const x0hat = clamp((x[i] - Math.sqrt(1 - ab(t)) * e[i]) / Math.sqrt(ab(t)), o.clipX0);
+          next[i] = ((Math.sqrt(ab(t - 1)) * beta) / (1 - ab(t))) * x0hat + ((Math.sqrt(alpha) * (1 - ab(t - 1))) / (1 - ab(t))) * x[i];
+        }
       }
       if (sigma > 0) for (let i = 0; i < n2; i++) next[i] += sigma * noise();
       x = next;
@@ -235,13 +243,22 @@ export function reverseSampleRef(s: Schedule, epsFn: EpsFnRef, o: ReverseSampleR
     const dir = Math.sqrt(Math.max(0, 1 - ap - sigma * sigma));
     const next = new Float64Array(n2);
     for (let i = 0; i < n2; i++) {
-      const x0hat = (x[i] - Math.sqrt(1 - a) * e[i]) / Math.sqrt(a);
-      next[i] = Math.sqrt(ap) * x0hat + dir * e[i];
+      let x0hat = (x[i] - Math.sqrt(1 - a) * e[i]) / Math.sqrt(a);
+      let ei = e[i];
+      if (o.clipX0 !== undefined) {
+        x0hat = clamp(x0hat, o.clipX0);
+        ei = (x[i] - Math.sqrt(a) * x0hat) / Math.sqrt(1 - a);
+      }
+      next[i] = Math.sqrt(ap) * x0hat + dir * ei;
     }
     if (sigma > 0) for (let i = 0; i < n2; i++) next[i] += sigma * noise();
     x = next;
   }
   return x;
+}
+
+function clamp(v: number, c: number): number {
+  return Math.min(c, Math.max(-c, v));
 }
 
 /** k(a_i, b_j) = exp(−‖a_i − b_j‖²/(2h²)) summed over pairs, skipping i = j when `skipDiagonal`. */
