@@ -131,9 +131,10 @@ export class ReverseSampler {
     const last = weights.length - 1;
     const count = to - from;
     const clip = this.clipX0;
-    const s = this.model.schedule;
+    const schedule = this.model.schedule;
     // Per-chunk constants: the x part of layer 1, its time bias per step, and one scalar tensor per
-    // step for each coefficient. With clipping: 1/√ᾱ_t and √(1 − ᾱ_t) give x̂₀, then p and q.
+    // step for each coefficient: k1 = c1, k2 = c2, or with clipping k1 = 1/√ᾱ_t and k2 = √(1 − ᾱ_t)
+    // (which give x̂₀), then p and q; sd = σ.
     const perStep = (f: (i: number) => number) => {
       const v = new Float32Array(count);
       for (let k = 0; k < count; k++) v[k] = f(from + k);
@@ -144,11 +145,11 @@ export class ReverseSampler {
       return {
         w1x,
         rows: biasRows(timeBias),
-        a: clip === null ? perStep((i) => c1[i]) : perStep((i) => 1 / s.sqrtAlphaBar[t[i]]),
-        b: clip === null ? perStep((i) => c2[i]) : perStep((i) => s.sqrtOneMinusAlphaBar[t[i]]),
+        k1: clip === null ? perStep((i) => c1[i]) : perStep((i) => 1 / schedule.sqrtAlphaBar[t[i]]),
+        k2: clip === null ? perStep((i) => c2[i]) : perStep((i) => schedule.sqrtOneMinusAlphaBar[t[i]]),
         p: clip === null ? [] : perStep((i) => p[i]),
         q: clip === null ? [] : perStep((i) => q[i]),
-        s: perStep((i) => sigma[i]),
+        sd: perStep((i) => sigma[i]),
       };
     });
     try {
@@ -166,12 +167,12 @@ export class ReverseSampler {
             h = tf.fused.matMul({ a: h, b: weights[l], bias: biases[l], activation: l < last ? 'relu' : 'linear' });
           }
           let y: tf.Tensor;
-          if (clip === null) y = tf.sub(tf.mul(xPrev, chunk.a[k]), tf.mul(h, chunk.b[k]));
+          if (clip === null) y = tf.sub(tf.mul(xPrev, chunk.k1[k]), tf.mul(h, chunk.k2[k]));
           else {
-            const x0hat = tf.clipByValue(tf.mul(tf.sub(xPrev, tf.mul(h, chunk.b[k])), chunk.a[k]), -clip, clip);
+            const x0hat = tf.clipByValue(tf.mul(tf.sub(xPrev, tf.mul(h, chunk.k2[k])), chunk.k1[k]), -clip, clip);
             y = tf.add(tf.mul(x0hat, chunk.p[k]), tf.mul(xPrev, chunk.q[k]));
           }
-          if (z !== null) y = tf.add(y, tf.mul(tf.tensor2d(z, [this.n, DIM]), chunk.s[k]));
+          if (z !== null) y = tf.add(y, tf.mul(tf.tensor2d(z, [this.n, DIM]), chunk.sd[k]));
           return y as Tensor2D;
         });
         xPrev.dispose();
@@ -181,7 +182,7 @@ export class ReverseSampler {
         if (this.done_ === this.totalSteps || this.done_ % this.trackEvery === 0) this.record(tPrev[i]);
       }
     } finally {
-      tf.dispose([chunk.w1x, ...chunk.rows, ...chunk.a, ...chunk.b, ...chunk.p, ...chunk.q, ...chunk.s]);
+      tf.dispose([chunk.w1x, ...chunk.rows, ...chunk.k1, ...chunk.k2, ...chunk.p, ...chunk.q, ...chunk.sd]);
     }
     return count;
   }
