@@ -75,26 +75,29 @@ function expectAllClose(x: ArrayLike<number>, y: ArrayLike<number>, rtol: number
 }
 
 describe('VariableOptimizer against float64 Adam and SGD', () => {
-  it('Adam follows Kingma & Ba step by step, including a learning-rate change', () => {
+  it('Adam follows Kingma & Ba step by step, over several variables and a learning-rate change', () => {
     const before = tf.memory().numTensors;
     const rng = normalSampler(mulberry32(3));
-    const init = Float64Array.from({ length: 6 }, () => rng());
-    const w = tf.tidy(() => tf.variable(tf.tensor1d(Float32Array.from(init))));
-    const opt = new VariableOptimizer([w], { kind: 'adam', learningRate: 0.05 });
-    const theta = Float64Array.from(w.dataSync());
-    const state = { m: new Float64Array(6), v: new Float64Array(6), t: 0 };
+    // two variables of different shapes: the flat moments must map back to the right entries
+    const init = Float64Array.from({ length: 10 }, () => rng());
+    const w1 = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(init.subarray(0, 6)), [2, 3])));
+    const w2 = tf.tidy(() => tf.variable(tf.tensor1d(Float32Array.from(init.subarray(6)))));
+    const opt = new VariableOptimizer([w1, w2], { kind: 'adam', learningRate: 0.05 });
+    const theta = Float64Array.from([...w1.dataSync(), ...w2.dataSync()]);
+    const state = { m: new Float64Array(10), v: new Float64Array(10), t: 0 };
     for (let step = 0; step < 8; step++) {
       if (step === 4) opt.learningRate = 0.01;
       // gradients of very different sizes per coordinate, as Adam normalises them
-      const g = Float64Array.from({ length: 6 }, (_, i) => rng() * 10 ** (i - 3));
-      tf.tidy(() => opt.update([tf.tensor1d(Float32Array.from(g))]));
-      adamRef(theta, Float32Array.from(g), state, step < 4 ? 0.05 : 0.01, 0.5, 0.999, 1e-8);
-      expectAllClose(w.dataSync(), theta, 1e-5, 1e-6);
+      const g = Float32Array.from({ length: 10 }, (_, i) => rng() * 10 ** ((i % 5) - 3));
+      tf.tidy(() => opt.update([tf.tensor2d(g.slice(0, 6), [2, 3]), tf.tensor1d(g.slice(6))]));
+      adamRef(theta, g, state, step < 4 ? 0.05 : 0.01, 0.5, 0.999, 1e-8);
+      expectAllClose([...w1.dataSync(), ...w2.dataSync()], theta, 1e-5, 1e-6);
     }
     expect(opt.steps).toBe(8);
     opt.dispose();
     opt.dispose();
-    w.dispose();
+    w1.dispose();
+    w2.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
