@@ -5,7 +5,7 @@
  *
  * Exports:
  * - `meanAndCovariance(x)`: sample mean [d] and unbiased covariance [d, d] of x [n, d].
- * - `offsetSquaredDistances(a, b, rowOffset, colOffset)`: ‖a_i − b_j‖² + offsets, one matMul.
+ * - `offsetSquaredDistances(a, b, rowOffset, colOffset, scale)`: scaled ‖a_i − b_j‖² + offsets, one matMul.
  * - `squaredDistances(a, b)`: ‖a_i − b_j‖² as [na, nb], clamped at 0.
  * - `sqrtmNewtonSchulz(a, iterations)`: A^½ and A^−½ of a symmetric positive definite A.
  * - `traceSqrtProduct(a1, a2, iterations)`: tr (A₁A₂)^½ for SPD A₁, A₂ (tfjs), with A₁^−½, A₂^−½.
@@ -32,26 +32,30 @@ export function meanAndCovariance(x: Tensor2D): { mean: Tensor1D; cov: Tensor2D 
 }
 
 /**
- * Pairwise squared Euclidean distances plus optional per-row and per-column offsets,
+ * Pairwise squared Euclidean distances plus optional per-row and per-column offsets, times a
+ * scale,
  *
- *   D_ij = ‖aᵢ − bⱼ‖² + rowOffsetᵢ + colOffsetⱼ = ‖aᵢ‖² + rowOffsetᵢ − 2 aᵢᵀbⱼ + ‖bⱼ‖² + colOffsetⱼ,
+ *   D_ij = scale · (‖aᵢ − bⱼ‖² + rowOffsetᵢ + colOffsetⱼ)
+ *        = scale · (‖aᵢ‖² + rowOffsetᵢ − 2 aᵢᵀbⱼ + ‖bⱼ‖² + colOffsetⱼ),
  *
- * as ONE matrix product of augmented rows [aᵢ, ‖aᵢ‖² + rowOffsetᵢ, 1] · [−2bⱼ, 1, ‖bⱼ‖² + colOffsetⱼ]ᵀ:
- * no broadcast elementwise pass over the [na, nb] result, which is what costs time on every
- * backend when nb is in the thousands. Offsets let callers compare a distance with a radius
- * (subtract it) without another pass. Centre both sets on a common point first: the float32
+ * as ONE matrix product of augmented rows [aᵢ, ‖aᵢ‖² + rowOffsetᵢ, 1] · scale [−2bⱼ, 1, ‖bⱼ‖² + colOffsetⱼ]ᵀ:
+ * no elementwise pass over the [na, nb] result, which is what costs time on every backend when
+ * nb is in the thousands. Offsets compare a distance with a radius, and the scale negates it or
+ * divides it by 2σ², without another pass. Centre both sets on a common point first: the float32
  * rounding error of the expansion scales with ‖a‖² + ‖b‖².
  *
- * @param a [na, d]; @param b [nb, d]; @param rowOffset [na] or null; @param colOffset [nb] or null.
- * @returns [na, nb] in squared data units (may be a hair below 0 for near-identical points).
+ * @param a [na, d]; @param b [nb, d]; @param rowOffset [na] or null; @param colOffset [nb] or null;
+ * @param scale a number or scalar tensor (default 1).
+ * @returns [na, nb] in squared data units × scale (a hair off for near-identical points).
  */
-export function offsetSquaredDistances(a: Tensor2D, b: Tensor2D, rowOffset: Tensor1D | null = null, colOffset: Tensor1D | null = null): Tensor2D {
+export function offsetSquaredDistances(a: Tensor2D, b: Tensor2D, rowOffset: Tensor1D | null = null, colOffset: Tensor1D | null = null, scale: Tensor | number = 1): Tensor2D {
   let an = tf.sum(tf.square(a), 1, true);
   let bn = tf.sum(tf.square(b), 1, true);
   if (rowOffset) an = tf.add(an, tf.reshape(rowOffset, [-1, 1]));
   if (colOffset) bn = tf.add(bn, tf.reshape(colOffset, [-1, 1]));
   const left = tf.concat([a, an, tf.onesLike(an)], 1);
-  const right = tf.concat([tf.mul(b, -2), tf.onesLike(bn), bn], 1);
+  let right = tf.concat([tf.mul(b, -2), tf.onesLike(bn), bn], 1);
+  if (scale !== 1) right = tf.mul(right, scale);
   return tf.matMul(left, right, false, true) as Tensor2D;
 }
 

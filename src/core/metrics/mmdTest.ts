@@ -80,20 +80,16 @@ export interface MmdTestResult extends MetricResult {
 
 /** exp(−‖a − b‖² / (2σ²)) for all pairs of rows. */
 export function gaussianKernel(sigma: Scalar | number): KernelFn {
-  return (a: Tensor2D, b: Tensor2D) => {
-    // Scale the points by 1/(σ√2) first, so the kernel is exp(−‖a′ − b′‖²): one product, one exp.
-    const s = tf.div(1, tf.mul(sigma, Math.SQRT2));
-    return tf.exp(tf.neg(offsetSquaredDistances(tf.mul(a, s) as Tensor2D, tf.mul(b, s) as Tensor2D))) as Tensor2D;
-  };
+  // −1/(2σ²) rides in the distance product: one product, one exp over the [na, nb] block.
+  return (a: Tensor2D, b: Tensor2D) => tf.exp(offsetSquaredDistances(a, b, null, null, tf.div(-0.5, tf.square(sigma)))) as Tensor2D;
 }
 
 /** (1/5) Σ_f exp(−‖a − b‖² / (2 (fσ)²)) over f in MULTISCALE_FACTORS, for all pairs of rows. */
 export function multiscaleKernel(sigma: Scalar | number): KernelFn {
   return (a: Tensor2D, b: Tensor2D) => {
-    // The squared distances in units of 2σ², computed once and reused at every scale.
-    const s = tf.div(1, tf.mul(sigma, Math.SQRT2));
-    const d = tf.neg(offsetSquaredDistances(tf.mul(a, s) as Tensor2D, tf.mul(b, s) as Tensor2D));
-    const terms = MULTISCALE_FACTORS.map((f) => tf.exp(tf.mul(d, 1 / (f * f))));
+    // −‖a − b‖²/(2σ²), computed once and reused at every scale.
+    const d = offsetSquaredDistances(a, b, null, null, tf.div(-0.5, tf.square(sigma)));
+    const terms = MULTISCALE_FACTORS.map((f) => tf.exp(f === 1 ? d : tf.mul(d, 1 / (f * f))));
     return tf.div(tf.addN(terms), MULTISCALE_FACTORS.length) as Tensor2D;
   };
 }

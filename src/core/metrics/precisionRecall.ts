@@ -46,8 +46,13 @@ export function kthNeighbourSqDistances(x: Tensor2D, k: number, selection: 'topk
   const parts: Tensor1D[] = [];
   for (const [start, size] of rowTiles(n)) {
     parts.push(tf.tidy(() => {
-      const dist = squaredDistances(tf.slice(x, [start, 0], [size, -1]), x);
-      if (useTopk) return tf.neg(tf.reshape(tf.slice(tf.topk(tf.neg(dist), k + 1).values, [0, k], [size, 1]), [-1])) as Tensor1D;
+      const rows = tf.slice(x, [start, 0], [size, -1]) as Tensor2D;
+      if (useTopk) {
+        // −D straight from the product: the k + 1 largest of −D are the k + 1 smallest of D.
+        const negDist = offsetSquaredDistances(rows, x, null, null, -1);
+        return tf.relu(tf.neg(tf.reshape(tf.slice(tf.topk(negDist, k + 1).values, [0, k], [size, 1]), [-1]))) as Tensor1D;
+      }
+      const dist = squaredDistances(rows, x);
       // oneHot's own on-value and dtype arguments are ignored by the wasm backend (it always
       // writes int32), so masks are built as int32 0/1 and scaled.
       const mask = (idx: tf.Tensor1D) => tf.mul(tf.oneHot(idx, n), MASKED);
@@ -140,7 +145,7 @@ function meanNearestDistance(query: Tensor2D, train: Tensor2D): tf.Scalar {
   for (const [start, size] of rowTiles(query.shape[0])) {
     const next = tf.tidy(() => {
       const q = tf.slice(query, [start, 0], [size, -1]) as Tensor2D;
-      const nearest = tf.gather(train, tf.argMin(squaredDistances(q, train), 1));
+      const nearest = tf.gather(train, tf.argMin(offsetSquaredDistances(q, train), 1));
       return tf.add(total, tf.sum(tf.sqrt(tf.sum(tf.square(tf.sub(q, nearest)), 1))));
     });
     total.dispose();
