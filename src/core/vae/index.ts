@@ -8,6 +8,7 @@
  * - model: `Vae`, `toyDataset`, `VaeDataset`: encoder, reparameterised sample, decoder, objective terms.
  * - trainer: `VaeTrainer`, `BatchSampler`, `BETA_RANGE`: the live β-VAE trainer and its views.
  * - digits: `parseDigits`, `digitsSplit`, `DIGITS_PATH`, `DIGITS_CREDIT`: the served digits file.
+ * - views: `ThinnedSeries`, `RateDistortionLog`, `latentAxes`, `ellipsePoints`, …: bookkeeping behind the widget's views.
  */
 export * from './kl';
 export * from './reparam';
@@ -15,3 +16,4 @@ export * from './elboGap';
 export * from './model';
 export * from './trainer';
 export * from './digits';
+export * from './views';
