@@ -19,6 +19,9 @@ function generatedData(): Plugin {
   return {
     name: 'generated-data',
     buildStart() {
+      if (this.environment?.config.command === 'build' && process.env.NODE_ENV && process.env.NODE_ENV !== 'production') {
+        this.warn(`NODE_ENV is "${process.env.NODE_ENV}": this build bundles React's development code. Build with NODE_ENV=production (or unset).`);
+      }
       execFileSync(process.execPath, ['scripts/build-digits.mjs'], { stdio: 'inherit' });
     },
   };

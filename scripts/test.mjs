@@ -52,7 +52,9 @@ if (e2e) {
     console.log(`Browser: ${chrome}`);
   }
   console.log(`Building the site under ${BASE} into ${OUT}/ …`);
-  const status = run('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir', '--logLevel', 'warn'], { BASE_PATH: BASE });
+  // NODE_ENV must be production for the build: an inherited "test" or "development" (from a test
+  // runner or a shell) would bundle React's development build.
+  const status = run('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir', '--logLevel', 'warn'], { BASE_PATH: BASE, NODE_ENV: 'production' });
   if (status !== 0) {
     console.error('The build failed, so the end-to-end tests cannot run.');
     extraFailures += 1;
