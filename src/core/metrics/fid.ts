@@ -63,7 +63,11 @@ const DEFAULT_RIDGE = 1e-6;
  */
 const RIDGE_MATTERS = 10;
 
-/** A 2 × 2 covariance whose determinant is below this fraction of tr² is treated as singular. */
+/**
+ * A 2 × 2 covariance whose determinant is below this fraction of tr² is reported as singular:
+ * det/tr² = λ₁λ₂/(λ₁ + λ₂)², so this flags an axis ratio below about 1 : 1000, where float32 sample
+ * moments can no longer tell a thin ellipse from a line.
+ */
 const SINGULAR_2X2 = 1e-6;
 
 /**
@@ -143,6 +147,7 @@ function checkGaussian(mu: ArrayLike<number>, s: ArrayLike<number>, which: strin
     if (!(s[i * d + i] >= 0)) throw new Error(`The ${which} covariance has a negative or invalid variance on its diagonal.`);
     for (let j = 0; j < i; j++) {
       const a = s[i * d + j], b = s[j * d + i];
+      // 1e-6 relative: matrices that went through float32 differ from symmetric by ~1e-7.
       if (!(Math.abs(a - b) <= 1e-6 * (Math.abs(a) + Math.abs(b) + 1e-30))) throw new Error(`The ${which} covariance is not symmetric.`);
     }
   }

@@ -39,6 +39,9 @@ export function bitsToNats(bits: number): number {
   return bits * Math.LN2;
 }
 
+/** Float64 sums of a vocabulary's probabilities are exact to ~1e-12; 1e-9 leaves room for UI rounding. */
+const SUM_TOLERANCE = 1e-9;
+
 function checkDistribution(probs: readonly number[]): void {
   if (probs.length === 0) throw new Error('The distribution has no words.');
   let s = 0;
@@ -46,7 +49,7 @@ function checkDistribution(probs: readonly number[]): void {
     if (!(p >= 0 && p <= 1)) throw new Error(`Probability ${p} is outside [0, 1].`);
     s += p;
   }
-  if (Math.abs(s - 1) > 1e-9) throw new Error(`The probabilities sum to ${s}, not 1.`);
+  if (Math.abs(s - 1) > SUM_TOLERANCE) throw new Error(`The probabilities sum to ${s}, not 1.`);
 }
 
 /**
