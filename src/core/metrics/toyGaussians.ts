@@ -117,6 +117,8 @@ export type PanelMetric = (typeof PANEL_METRICS)[number];
  * preset in test/core/metrics-toy.test.ts, with the criteria written there. Note that FID and KID
  * here see raw 2-D coordinates: a Gaussian fit (FID) or third moments (KID) of the whole ring
  * barely change when each mode is blurred; real FID works on classifier features, which do.
+ * The memorisation ratio moves both ways: well below 1 for copies of the training set, well above
+ * 1 for samples that sit off the data (shifted, blurred); only the first means memorisation.
  */
 export const TOY_FAILURE_TABLE: Record<Exclude<ToyPresetName, 'perfect'>, Record<PanelMetric, boolean>> = {
   shifted: { fid: true, kid: true, precision: true, recall: true, is: false, mmd: true, memorisation: true },
