@@ -333,6 +333,11 @@ export interface BiasVersusNOptions {
   seed: number;
   /** Mean offset of the generated Gaussian along every axis (0: the same distribution). */
   shift?: number;
+  /**
+   * KID settings. In high d the cubic kernel has too many features for the O(n) path, so KID
+   * costs ~3 n² × subsets multiply-adds per N: fewer subsets keep a sweep to large N responsive.
+   */
+  kid?: KidOptions;
 }
 
 export interface BiasVersusN {
@@ -380,7 +385,7 @@ export async function biasVersusN(o: BiasVersusNOptions): Promise<BiasVersusN> {
     const n = o.ns[i];
     const a = sampleGaussian(n, o.d, childSeed(o.seed, `bias-real-${n}`));
     const b = sampleGaussian(n, o.d, childSeed(o.seed, `bias-generated-${n}`), shift);
-    const [f, k] = await Promise.all([fid(a, b), kid(a, b, { seed: o.seed })]);
+    const [f, k] = await Promise.all([fid(a, b), kid(a, b, { seed: o.seed, ...o.kid })]);
     fidV[i] = f.fid;
     kidV[i] = k.kid;
     kidS[i] = k.std;
