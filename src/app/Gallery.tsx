@@ -58,7 +58,7 @@ export default function Gallery() {
                 ))}
               </ul>
             )}
-            <figure className="widget" id={id} style={{ ['--widget-height' as string]: `${spec.height}px` }}>
+            <figure className="widget" id={id} style={{ ['--widget-height' as string]: `${spec.height}px`, ['--widget-height-narrow' as string]: `${spec.heightNarrow ?? spec.height}px` }}>
               <div className="widget-mount">
                 <WidgetSlot id={id} name={spec.name} params={{}} />
               </div>

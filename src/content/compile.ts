@@ -235,7 +235,7 @@ function directives(ctx: CompileContext, file: string, source: string, chapterNu
             id,
             dataWidget: node.name,
             dataParams: JSON.stringify(params),
-            style: `--widget-height:${spec.height}px`,
+            style: `--widget-height:${spec.height}px;--widget-height-narrow:${spec.heightNarrow ?? spec.height}px`,
           },
         };
         node.children = [

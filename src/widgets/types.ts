@@ -61,8 +61,10 @@ export interface WidgetSpec {
   description: string;
   /** Slug of the chapter the widget belongs to. */
   chapter: string;
-  /** Height in CSS pixels reserved before the widget loads (no layout shift). */
+  /** Height in CSS pixels reserved before the widget loads (no layout shift), at desktop widths. */
   height: number;
+  /** Height reserved below 760 px of viewport width, where controls stack under the plots. */
+  heightNarrow?: number;
   /** Whether the widget runs (trains or animates): present mode maps Space to Play/Pause. */
   runs?: boolean;
   params: Record<string, ParamSpec>;

@@ -65,7 +65,7 @@ describe('a well-formed chapter', () => {
       { id: 'second', name: 'test-widget', params: {}, figure: '9.2' },
     ]);
     expect(good.html).toContain('<figure class="widget" id="first" data-widget="test-widget"');
-    expect(good.html).toContain('style="--widget-height:300px"');
+    expect(good.html).toContain('style="--widget-height:300px;--widget-height-narrow:300px"');
     expect(good.html).toMatch(/<figcaption><strong>Figure 9\.1\. <\/strong>A caption with <span class="katex">/);
     // an empty caption falls back to the widget's title
     expect(good.html).toContain('<strong>Figure 9.2. </strong>Test widget</figcaption>');

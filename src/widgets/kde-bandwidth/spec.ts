@@ -5,7 +5,8 @@ export const kdeBandwidthSpec = defineSpec({
   title: 'Kernel density estimate',
   description: 'A kernel density estimate with a bandwidth slider, four kernels, the bandwidth rules of thumb and the held-out likelihood that picks h.',
   chapter: 'evaluation',
-  height: 720,
+  height: 1000,
+  heightNarrow: 1700,
   params: {
     data: {
       kind: 'enum', label: 'Data', options: ['six', 'mixture'],
