@@ -3,7 +3,7 @@
  * never throw) because URLs are typed, truncated and tampered with; writing records only shareable
  * parameters that differ from the page's baseline, so links stay short.
  */
-import { coerceParam, stepDecimals, type Params, type ParamValue, type WidgetSpec } from './types';
+import { coerceParam, type Params, type ParamValue, type WidgetSpec } from './types';
 
 /** Longest value we look at: anything longer is not a number or option name we could accept. */
 const MAX_VALUE_LENGTH = 64;
@@ -36,12 +36,14 @@ export function readUrlParams(search: string, id: string, spec: WidgetSpec): Par
   return out;
 }
 
-/** Format a value for the URL: numbers rounded to their step's precision. */
+/**
+ * Format a value for the URL: whole numbers for ints, six significant digits for other numbers
+ * (enough that every slider position survives a reload, short enough to keep links readable).
+ */
 export function formatParam(spec: WidgetSpec, name: string, v: ParamValue): string {
   const p = spec.params[name];
   if ((p.kind === 'number' || p.kind === 'int') && typeof v === 'number') {
-    const d = p.kind === 'int' ? 0 : Math.min(10, Math.max(stepDecimals(p.step), p.log ? 4 : 0));
-    return String(Number(v.toFixed(d)));
+    return p.kind === 'int' ? String(Math.round(v)) : String(Number(v.toPrecision(6)));
   }
   return String(v);
 }
