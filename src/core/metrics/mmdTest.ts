@@ -1,18 +1,24 @@
 /**
  * The kernel two-sample test (Gretton et al. 2012) with a permutation p-value.
  *
- * H₀: real and generated points come from the same distribution. The statistic is the (biased)
- * squared maximum mean discrepancy of the pooled points z = (x₁ … x_n, y₁ … y_m):
+ * H₀: real and generated points come from the same distribution. The statistic is the unbiased
+ * squared maximum mean discrepancy (the same estimator as KID's, with another kernel):
  *
- *   T = MMD²_b = sᵀ K s,  K_ij = k(zᵢ, zⱼ),  s_i = 1/n for a real point, −1/m for a generated one,
+ *   T = MMD²_u = 1/(n(n−1)) Σ_{i≠j} k(xᵢ, xⱼ) + 1/(m(m−1)) Σ_{i≠j} k(yᵢ, yⱼ) − 2/(nm) Σ_{i,j} k(xᵢ, yⱼ)
  *
- * i.e. (1/n²) Σ k(x, x′) + (1/m²) Σ k(y, y′) − (2/(nm)) Σ k(x, y). Under H₀ the labels are
- * exchangeable, so relabelling the pooled points at random draws T from its null distribution:
+ * for n real points x and m generated points y. Under H₀ the labels are exchangeable, so
+ * relabelling the pooled points z = (x₁ … x_n, y₁ … y_m) at random draws T from its null
+ * distribution:
  *
  *   p = (1 + #{b : T_b ≥ T}) / (1 + B)   for B random relabellings (valid at every B).
  *
- * All B + 1 statistics at once are the diagonal of Wᵀ K W, with one assignment vector per column
- * of W [N, B + 1]: one pass over K in 512-row tiles on the device, no per-permutation work on K.
+ * Every labelling is a 0/1 vector a over the pooled points (1 = "real"). With K_ij = k(zᵢ, zⱼ),
+ * q = aᵀKa, r = aᵀK1, t = 1ᵀK1 and the diagonal sums D_x = aᵀdiag K, D = 1ᵀdiag K:
+ *
+ *   Σ_{i≠j ∈ x} = q − D_x,  Σ_{x, y} = r − q,  Σ_{i≠j ∈ y} = t − 2r + q − (D − D_x),
+ *
+ * so all B + 1 statistics come from one pass over K (in 512-row tiles on the device) multiplied by
+ * the matrix of labellings [N, B + 1] and a column of ones: no per-permutation work on K.
  *
  * Kernels: Gaussian, k(z, z′) = exp(−‖z − z′‖² / (2σ²)); multiscale (the default), the average of
  * Gaussians with bandwidths σ, σ/2, …, σ/16; or KID's cubic polynomial (not characteristic: it
@@ -24,14 +30,14 @@
  * - `gaussianKernel(sigma)`: a Gaussian `KernelFn` with bandwidth σ (a scalar tensor or number).
  * - `multiscaleKernel(sigma)`: the average of Gaussians at σ × `MULTISCALE_FACTORS`.
  * - `meanHeuristicBandwidth(z)`: σ = √tr Cov(z) as a scalar tensor.
- * - `permutationWeights(n, m, permutations, seed)`: W as a Float32Array [N × (B + 1)].
+ * - `permutationLabels(n, m, permutations, seed)`: the labellings as a Float32Array [N × (B + 1)].
  * - `mmdPermutationTest(real, generated, options)`: async test, one readback.
  * - `MmdTestOptions`, `MmdTestResult`, `MmdKernel`, `MULTISCALE_FACTORS`.
  */
 import { tf, type Scalar, type Tensor2D } from '../tf';
 import { childSeed, mulberry32 } from '../random';
-import { requirePoints, requireSameDim, sampleWithoutReplacement, type MetricResult, type PointSet } from './common';
-import { cubicKernel, kernelSubsetSums, type KernelFn } from './kid';
+import { requirePoints, requireSameDim, rowTiles, sampleWithoutReplacement, type MetricResult, type PointSet } from './common';
+import { cubicKernel, type KernelFn } from './kid';
 import { offsetSquaredDistances } from './linalg';
 
 export type MmdKernel = 'multiscale' | 'gaussian' | 'cubic';
@@ -62,7 +68,7 @@ export interface MmdTestOptions {
 }
 
 export interface MmdTestResult extends MetricResult {
-  /** The observed statistic MMD²_b (kernel units). */
+  /** The observed statistic MMD²_u (kernel units; can be slightly negative). */
   readonly mmd2: number;
   /** Permutation p-value, in [1/(B + 1), 1]. */
   readonly pValue: number;
@@ -102,15 +108,14 @@ export function meanHeuristicBandwidth(z: Tensor2D): Scalar {
 }
 
 /**
- * The assignment vectors: column 0 labels the first n pooled points real (weight 1/n) and the
- * last m generated (weight −1/m); columns 1…B are seeded random relabellings (Fisher–Yates).
+ * The labellings: column 0 marks the first n pooled points real (1) and the last m generated (0);
+ * columns 1…B are seeded random relabellings (Fisher–Yates), each with n ones.
  * @returns row-major [(n + m) × (B + 1)].
  */
-export function permutationWeights(n: number, m: number, permutations: number, seed: number): Float32Array {
+export function permutationLabels(n: number, m: number, permutations: number, seed: number): Float32Array {
   const N = n + m, cols = permutations + 1;
   const base = new Float32Array(N);
-  base.fill(1 / n, 0, n);
-  base.fill(-1 / m, n);
+  base.fill(1, 0, n);
   const w = new Float32Array(N * cols);
   const rng = mulberry32(childSeed(seed, 'mmd-permutations'));
   const perm = base.slice();
@@ -129,6 +134,38 @@ export function permutationWeights(n: number, m: number, permutations: number, s
   return w;
 }
 
+/**
+ * MMD²_u for every labelling (column of `labels`), from one tiled pass over the kernel matrix.
+ * @param z pooled points [N, d]; @param labels [N, C] of 0/1 with n ones per column;
+ * @param diag k(zᵢ, zᵢ) for every point [N]. @returns [C]. Synchronous; run it inside a `tf.tidy`.
+ */
+function unbiasedStatistics(z: Tensor2D, labels: Tensor2D, diag: tf.Tensor1D, kernel: KernelFn, n: number, m: number): tf.Tensor1D {
+  const N = z.shape[0], C = labels.shape[1];
+  const withOnes = tf.concat([labels, tf.ones([N, 1])], 1) as Tensor2D;
+  let q = tf.zeros([C]) as tf.Tensor1D;
+  const rowSums: tf.Tensor[] = [];
+  for (const [start, size] of rowTiles(N)) {
+    const [next, sums] = tf.tidy(() => {
+      const kw = tf.matMul(kernel(tf.slice(z, [start, 0], [size, -1]) as Tensor2D, z), withOnes);
+      const a = tf.slice(labels, [start, 0], [size, -1]);
+      return [tf.add(q, tf.sum(tf.mul(a, tf.slice(kw, [0, 0], [size, C])), 0)), tf.slice(kw, [0, C], [size, 1])];
+    });
+    q.dispose();
+    q = next as tf.Tensor1D;
+    rowSums.push(sums);
+  }
+  const k1 = tf.concat(rowSums) as Tensor2D;
+  rowSums.forEach((t) => t.dispose());
+  const r = tf.reshape(tf.matMul(labels, k1, true, false), [-1]);
+  const t = tf.sum(k1);
+  const dx = tf.reshape(tf.matMul(labels, tf.reshape(diag, [-1, 1]), true, false), [-1]);
+  const dAll = tf.sum(diag);
+  const xx = tf.sub(q, dx);
+  const yy = tf.add(tf.sub(tf.sub(t, tf.mul(r, 2)), dAll), tf.add(q, dx));
+  const xy = tf.sub(r, q);
+  return tf.sub(tf.add(tf.div(xx, n * (n - 1)), tf.div(yy, m * (m - 1))), tf.mul(xy, 2 / (n * m))) as tf.Tensor1D;
+}
+
 function subsample(p: PointSet, max: number, seed: number, label: string): Float32Array {
   if (p.n <= max) return p.data instanceof Float32Array ? p.data : Float32Array.from(p.data);
   const idx = sampleWithoutReplacement(p.n, max, mulberry32(childSeed(seed, label)));
@@ -140,7 +177,7 @@ function subsample(p: PointSet, max: number, seed: number, label: string): Float
 /**
  * The MMD two-sample test between real and generated points. Throws on sets with fewer than 2
  * points, differing dimensions, fewer than 1 permutation or a non-positive bandwidth; warns when
- * the pooled points are all identical (the statistic is then 0 and the test has no power).
+ * the pooled points are all identical (every statistic is then 0 and the test has no power).
  */
 export async function mmdPermutationTest(real: PointSet, generated: PointSet, options: MmdTestOptions = {}): Promise<MmdTestResult> {
   requirePoints(real, 'real', 2);
@@ -156,7 +193,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   const x = subsample(real, maxPerSet, seed, 'mmd-real');
   const y = subsample(generated, maxPerSet, seed, 'mmd-generated');
   const n = x.length / real.d, m = y.length / real.d, N = n + m;
-  const w = permutationWeights(n, m, B, seed);
+  const labels = permutationLabels(n, m, B, seed);
 
   const out = tf.tidy(() => {
     const pooled = tf.concat([tf.tensor2d(x, [n, real.d]), tf.tensor2d(y, [m, real.d])]) as Tensor2D;
@@ -168,8 +205,12 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
     // The cubic kernel is not shift-invariant: it must see the points as given.
     const kfn = kernel === 'cubic' ? cubicKernel : kernel === 'gaussian' ? gaussianKernel(safeSigma) : multiscaleKernel(safeSigma);
     const data = kernel === 'cubic' ? pooled : z;
-    const wt = tf.tensor2d(w, [N, B + 1]);
-    return tf.concat([kernelSubsetSums(data, data, wt, wt, kfn), tf.reshape(sigma, [1])]);
+    // k(z, z): 1 for the Gaussian kernels, (‖z‖²/d + 1)³ for the cubic one.
+    const diag = kernel === 'cubic'
+      ? tf.pow(tf.add(tf.div(tf.sum(tf.square(pooled), 1), real.d), 1), 3) as tf.Tensor1D
+      : tf.ones([N]) as tf.Tensor1D;
+    const stats = unbiasedStatistics(data, tf.tensor2d(labels, [N, B + 1]), diag, kfn, n, m);
+    return tf.concat([stats, tf.reshape(sigma, [1])]);
   });
   let v: Float32Array;
   try {

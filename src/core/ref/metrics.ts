@@ -18,7 +18,7 @@
  * - `inceptionScoreRef(probs, n, numClasses)`: IS with its entropy split.
  * - `mixturePosteriorRef(p, mixture)`: Bayes posterior over the components of a 2-D mixture.
  * - `meanSqPairDistanceRef(p)`: mean of ‖zᵢ − zⱼ‖² over pairs i < j.
- * - `mmdStatisticRef(pooled, weights, columns, kernel)`: sᵀKs, (multiscale) Gaussian or cubic kernel.
+ * - `mmdStatisticRef(pooled, labels, columns, kernel)`: MMD²_u per labelling, (multiscale) Gaussian or cubic kernel.
  * - `diagGaussianLogDensityRef(x, mean, logVar)`, `logQ2Ref(logQ0, logQ1, alpha)`,
  *   `kdeLogLikelihoodRef(train, query, h)`: the likelihood widget's densities.
  */
@@ -278,12 +278,12 @@ export function meanSqPairDistanceRef(p: PointSet): number {
 }
 
 /**
- * The permutation test's statistic for each weight vector: sᵀKs with the average of Gaussian
- * kernels exp(−‖zᵢ − zⱼ‖²/(2(fσ)²)) over the factors f (one factor [1]: a single Gaussian), or the
- * cubic KID kernel for 'cubic'.
- * @param weights [N, P] row-major, one assignment vector per column.
+ * The permutation test's statistic MMD²_u for each labelling (1 = real, 0 = generated), straight
+ * from the definition, with the average of Gaussian kernels exp(−‖zᵢ − zⱼ‖²/(2(fσ)²)) over the
+ * factors f (one factor [1]: a single Gaussian), or the cubic KID kernel for 'cubic'.
+ * @param labels [N, C] row-major, one labelling per column.
  */
-export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, columns: number, kernelSpec: 'cubic' | { sigma: number; factors: readonly number[] }): Float64Array {
+export function mmdStatisticRef(pooled: PointSet, labels: ArrayLike<number>, columns: number, kernelSpec: 'cubic' | { sigma: number; factors: readonly number[] }): Float64Array {
   const N = pooled.n, out = new Float64Array(columns);
   const kernel = kernelSpec === 'cubic'
     ? (i: number, j: number) => cubicKernelRef(pooled, i, pooled, j)
@@ -293,11 +293,23 @@ export function mmdStatisticRef(pooled: PointSet, weights: ArrayLike<number>, co
       for (const f of kernelSpec.factors) k += Math.exp(-d2 / (2 * (f * kernelSpec.sigma) ** 2));
       return k / kernelSpec.factors.length;
     };
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) {
-      const k = kernel(i, j);
-      for (let c = 0; c < columns; c++) out[c] += weights[i * columns + c] * k * weights[j * columns + c];
+  const K = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) K[i * N + j] = kernel(i, j);
+  for (let c = 0; c < columns; c++) {
+    let xx = 0, yy = 0, xy = 0, n = 0;
+    for (let i = 0; i < N; i++) if (labels[i * columns + c] === 1) n++;
+    const m = N - n;
+    for (let i = 0; i < N; i++) {
+      const li = labels[i * columns + c] === 1;
+      for (let j = 0; j < N; j++) {
+        if (i === j) continue;
+        const lj = labels[j * columns + c] === 1;
+        if (li && lj) xx += K[i * N + j];
+        else if (!li && !lj) yy += K[i * N + j];
+        else if (li) xy += K[i * N + j];
+      }
     }
+    out[c] = xx / (n * (n - 1)) + yy / (m * (m - 1)) - (2 * xy) / (n * m);
   }
   return out;
 }
