@@ -4,10 +4,10 @@
  *
  *   k(x, y) = (xᵀy / d + 1)³,
  *
- *   MMD²_u = 1/(m(m−1)) Σ_{i≠j} k(xᵢ, xⱼ) + 1/(m(m−1)) Σ_{i≠j} k(yᵢ, yⱼ) − 2/m² Σ_{i,j} k(xᵢ, yⱼ),
+ *   MMD²_u = 1/(m(m−1)) Σ_{i≠j} k(rᵢ, rⱼ) + 1/(m(m−1)) Σ_{i≠j} k(gᵢ, gⱼ) − 2/m² Σ_{i,j} k(rᵢ, gⱼ),
  *
- * averaged over random subsets of m real and m generated points (mean ± standard deviation over
- * subsets). Unbiased: its expectation is exactly MMD² (0 when the two distributions are equal), so
+ * for real points r and generated points g (the chapter's notation), averaged over random subsets
+ * of m real and m generated points (mean ± standard deviation over subsets). Unbiased: its expectation is exactly MMD² (0 when the two distributions are equal), so
  * unlike FID it is not pushed up at small sample sizes, and it can come out slightly negative.
  * Units: the kernel's (squared feature units cubed, scaled by 1/d³); compare KIDs only at equal d.
  *

@@ -4,18 +4,18 @@
  * H₀: real and generated points come from the same distribution. The statistic is the unbiased
  * squared maximum mean discrepancy (the same estimator as KID's, with another kernel):
  *
- *   T = MMD²_u = 1/(n(n−1)) Σ_{i≠j} k(xᵢ, xⱼ) + 1/(m(m−1)) Σ_{i≠j} k(yᵢ, yⱼ) − 2/(nm) Σ_{i,j} k(xᵢ, yⱼ)
+ *   T = MMD²_u = 1/(m(m−1)) Σ_{i≠j} k(rᵢ, rⱼ) + 1/(n(n−1)) Σ_{i≠j} k(gᵢ, gⱼ) − 2/(mn) Σ_{i,j} k(rᵢ, gⱼ)
  *
- * for n real points x and m generated points y. Under H₀ the labels are exchangeable, so
- * relabelling the pooled points z = (x₁ … x_n, y₁ … y_m) at random draws T from its null
- * distribution:
+ * for m real points r and n generated points g (the chapter's notation). Under H₀ the labels are
+ * exchangeable, so relabelling the pooled points z = (r₁ … r_m, g₁ … g_n) at random draws T from
+ * its null distribution:
  *
  *   p = (1 + #{b : T_b ≥ T}) / (1 + B)   for B random relabellings (valid at every B).
  *
  * Every labelling is a 0/1 vector a over the pooled points (1 = "real"). With K_ij = k(zᵢ, zⱼ),
- * q = aᵀKa, r = aᵀK1, t = 1ᵀK1 and the diagonal sums D_x = aᵀdiag K, D = 1ᵀdiag K:
+ * q = aᵀKa, s = aᵀK1, t = 1ᵀK1 and the diagonal sums D_r = aᵀdiag K, D = 1ᵀdiag K:
  *
- *   Σ_{i≠j ∈ x} = q − D_x,  Σ_{x, y} = r − q,  Σ_{i≠j ∈ y} = t − 2r + q − (D − D_x),
+ *   Σ_{i≠j real} = q − D_r,  Σ_{real, generated} = s − q,  Σ_{i≠j generated} = t − 2s + q − (D − D_r),
  *
  * so all B + 1 statistics come from one pass over K (in 512-row tiles on the device) multiplied by
  * the matrix of labellings [N, B + 1] and a column of ones: no per-permutation work on K.
@@ -30,7 +30,7 @@
  * - `gaussianKernel(sigma)`: a Gaussian `KernelFn` with bandwidth σ (a scalar tensor or number).
  * - `multiscaleKernel(sigma)`: the average of Gaussians at σ × `MULTISCALE_FACTORS`.
  * - `meanHeuristicBandwidth(z)`: σ = √tr Cov(z) as a scalar tensor.
- * - `permutationLabels(n, m, permutations, seed)`: the labellings as a Float32Array [N × (B + 1)].
+ * - `permutationLabels(m, n, permutations, seed)`: the labellings as a Float32Array [N × (B + 1)].
  * - `mmdPermutationTest(real, generated, options)`: async test, one readback.
  * - `MmdTestOptions`, `MmdTestResult`, `MmdKernel`, `MULTISCALE_FACTORS`.
  */
@@ -108,14 +108,14 @@ export function meanHeuristicBandwidth(z: Tensor2D): Scalar {
 }
 
 /**
- * The labellings: column 0 marks the first n pooled points real (1) and the last m generated (0);
- * columns 1…B are seeded random relabellings (Fisher–Yates), each with n ones.
- * @returns row-major [(n + m) × (B + 1)].
+ * The labellings: column 0 marks the first m pooled points real (1) and the last n generated (0);
+ * columns 1…B are seeded random relabellings (Fisher–Yates), each with m ones.
+ * @returns row-major [(m + n) × (B + 1)].
  */
-export function permutationLabels(n: number, m: number, permutations: number, seed: number): Float32Array {
-  const N = n + m, cols = permutations + 1;
+export function permutationLabels(m: number, n: number, permutations: number, seed: number): Float32Array {
+  const N = m + n, cols = permutations + 1;
   const base = new Float32Array(N);
-  base.fill(1, 0, n);
+  base.fill(1, 0, m);
   const w = new Float32Array(N * cols);
   const rng = mulberry32(childSeed(seed, 'mmd-permutations'));
   const perm = base.slice();
@@ -136,10 +136,10 @@ export function permutationLabels(n: number, m: number, permutations: number, se
 
 /**
  * MMD²_u for every labelling (column of `labels`), from one tiled pass over the kernel matrix.
- * @param z pooled points [N, d]; @param labels [N, C] of 0/1 with n ones per column;
+ * @param z pooled points [N, d]; @param labels [N, C] of 0/1 with m ones per column (m real, n generated);
  * @param diag k(zᵢ, zᵢ) for every point [N]. @returns [C]. Synchronous; run it inside a `tf.tidy`.
  */
-function unbiasedStatistics(z: Tensor2D, labels: Tensor2D, diag: tf.Tensor1D, kernel: KernelFn, n: number, m: number): tf.Tensor1D {
+function unbiasedStatistics(z: Tensor2D, labels: Tensor2D, diag: tf.Tensor1D, kernel: KernelFn, m: number, n: number): tf.Tensor1D {
   const N = z.shape[0], C = labels.shape[1];
   const withOnes = tf.concat([labels, tf.ones([N, 1])], 1) as Tensor2D;
   let q = tf.zeros([C]) as tf.Tensor1D;
@@ -156,14 +156,14 @@ function unbiasedStatistics(z: Tensor2D, labels: Tensor2D, diag: tf.Tensor1D, ke
   }
   const k1 = tf.concat(rowSums) as Tensor2D;
   rowSums.forEach((t) => t.dispose());
-  const r = tf.reshape(tf.matMul(labels, k1, true, false), [-1]);
+  const s = tf.reshape(tf.matMul(labels, k1, true, false), [-1]);
   const t = tf.sum(k1);
-  const dx = tf.reshape(tf.matMul(labels, tf.reshape(diag, [-1, 1]), true, false), [-1]);
+  const dReal = tf.reshape(tf.matMul(labels, tf.reshape(diag, [-1, 1]), true, false), [-1]);
   const dAll = tf.sum(diag);
-  const xx = tf.sub(q, dx);
-  const yy = tf.add(tf.sub(tf.sub(t, tf.mul(r, 2)), dAll), tf.add(q, dx));
-  const xy = tf.sub(r, q);
-  return tf.sub(tf.add(tf.div(xx, n * (n - 1)), tf.div(yy, m * (m - 1))), tf.mul(xy, 2 / (n * m))) as tf.Tensor1D;
+  const rr = tf.sub(q, dReal);
+  const gg = tf.add(tf.sub(tf.sub(t, tf.mul(s, 2)), dAll), tf.add(q, dReal));
+  const rg = tf.sub(s, q);
+  return tf.sub(tf.add(tf.div(rr, m * (m - 1)), tf.div(gg, n * (n - 1))), tf.mul(rg, 2 / (m * n))) as tf.Tensor1D;
 }
 
 function subsample(p: PointSet, max: number, seed: number, label: string): Float32Array {
@@ -192,11 +192,11 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   if (options.bandwidth !== undefined && !(options.bandwidth > 0)) throw new Error(`The kernel bandwidth must be positive (got ${options.bandwidth}).`);
   const x = subsample(real, maxPerSet, seed, 'mmd-real');
   const y = subsample(generated, maxPerSet, seed, 'mmd-generated');
-  const n = x.length / real.d, m = y.length / real.d, N = n + m;
-  const labels = permutationLabels(n, m, B, seed);
+  const m = x.length / real.d, n = y.length / real.d, N = m + n;
+  const labels = permutationLabels(m, n, B, seed);
 
   const out = tf.tidy(() => {
-    const pooled = tf.concat([tf.tensor2d(x, [n, real.d]), tf.tensor2d(y, [m, real.d])]) as Tensor2D;
+    const pooled = tf.concat([tf.tensor2d(x, [m, real.d]), tf.tensor2d(y, [n, real.d])]) as Tensor2D;
     const z = tf.sub(pooled, tf.mean(pooled, 0)) as Tensor2D;
     const sigma = kernel === 'cubic' ? tf.scalar(0)
       : options.bandwidth !== undefined ? tf.scalar(options.bandwidth) : meanHeuristicBandwidth(z);
@@ -209,7 +209,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
     const diag = kernel === 'cubic'
       ? tf.pow(tf.add(tf.div(tf.sum(tf.square(pooled), 1), real.d), 1), 3) as tf.Tensor1D
       : tf.ones([N]) as tf.Tensor1D;
-    const stats = unbiasedStatistics(data, tf.tensor2d(labels, [N, B + 1]), diag, kfn, n, m);
+    const stats = unbiasedStatistics(data, tf.tensor2d(labels, [N, B + 1]), diag, kfn, m, n);
     return tf.concat([stats, tf.reshape(sigma, [1])]);
   });
   let v: Float32Array;
@@ -225,7 +225,7 @@ export async function mmdPermutationTest(real: PointSet, generated: PointSet, op
   const sigma = v[B + 1];
   return {
     mmd2, pValue: (1 + atLeast) / (1 + B), pValueFloor: 1 / (1 + B), nullStats,
-    bandwidth: kernel === 'cubic' ? null : sigma, nReal: n, nGenerated: m, permutations: B,
+    bandwidth: kernel === 'cubic' ? null : sigma, nReal: m, nGenerated: n, permutations: B,
     warning: kernel !== 'cubic' && sigma === 0 ? 'All pooled points are identical, so the test cannot tell the sets apart.' : null,
   };
 }
