@@ -68,6 +68,26 @@ describe('noise schedules', () => {
     expect(sig.alphaBar[T]).toBeLessThan(1e-6);
   });
 
+  it('reproduces the ᾱ_t table of the diffusion chapter (content/07-diffusion.md) to its printed digits', () => {
+    // [t, printed ᾱ_t, significant figures printed]
+    const table: Record<'linear' | 'cosine' | 'sigmoid', [number, number, number][]> = {
+      linear: [[100, 0.897, 3], [250, 0.524, 3], [500, 0.0786, 3], [750, 0.00335, 3], [900, 0.000275, 3], [1000, 0.0000404, 3]],
+      cosine: [[100, 0.972, 3], [250, 0.847, 3], [500, 0.494, 3], [750, 0.144, 3], [900, 0.0241, 3], [1000, 0.0000000024, 2]],
+      sigmoid: [[100, 0.961, 3], [250, 0.851, 3], [500, 0.5, 3], [750, 0.149, 3], [900, 0.0395, 3]],
+    };
+    for (const kind of ['linear', 'cosine', 'sigmoid'] as const) {
+      const s = makeSchedule({ kind, T: 1000 });
+      for (const [t, printed, digits] of table[kind]) {
+        const halfUnit = 0.5 * 10 ** (Math.floor(Math.log10(printed)) - (digits - 1));
+        expect(Math.abs(s.alphaBar[t] - printed)).toBeLessThanOrEqual(halfUnit * (1 + 1e-9));
+      }
+    }
+    // the linear schedule's SNR falls below 1 at t = 260, as the chapter says
+    const lin = makeSchedule({ kind: 'linear', T: 1000 });
+    expect(lin.logSnr[259]).toBeGreaterThan(0);
+    expect(lin.logSnr[260]).toBeLessThan(0);
+  });
+
   it('the posterior variance β̃_t lies between 0 and β_t, with β̃_1 = 0', () => {
     for (const kind of SCHEDULE_KINDS) {
       const s = makeSchedule({ kind, T: 200 });
