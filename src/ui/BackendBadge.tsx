@@ -7,11 +7,15 @@ export function BackendBadge() {
   const backend = useAppStore((s) => s.backend);
   const note = useAppStore((s) => s.backendNote);
   const half = useAppStore((s) => s.halfPrecision);
+  const fellBack = useAppStore((s) => s.fellBack);
   if (!backend) return null;
   const text = `${NAMES[backend]}${half ? ' (16-bit float)' : ''}`;
   return (
-    <span className="backend-badge" data-backend={backend} title={note ?? `Computing with ${text}`} aria-label={`Computing with ${text}${note ? `. ${note}` : ''}`}>
-      {text}
-    </span>
+    <>
+      <span className="backend-badge" data-backend={backend} title={note ?? `Computing with ${text}`} aria-label={`Computing with ${text}${note ? `. ${note}` : ''}`}>
+        {text}
+      </span>
+      {fellBack && note && <span className="backend-note" role="status">{note}</span>}
+    </>
   );
 }

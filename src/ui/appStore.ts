@@ -12,16 +12,19 @@ export interface AppState {
   backendNote: string | null;
   /** WebGL with 16-bit floats only (some phones). */
   halfPrecision: boolean;
+  /** True when the page had to fall back from the backend it wanted: the note is then shown visibly. */
+  fellBack: boolean;
   /** Increments whenever the backend changes at run time: widgets rebuild their tensors. */
   backendEpoch: number;
-  setBackend: (b: BackendName, note: string | null, halfPrecision: boolean) => void;
+  setBackend: (b: BackendName, note: string | null, halfPrecision: boolean, fellBack?: boolean) => void;
 }
 
 export const useAppStore = create<AppState>((set) => ({
   backend: null,
   backendNote: null,
   halfPrecision: false,
+  fellBack: false,
   backendEpoch: 0,
-  setBackend: (backend, backendNote, halfPrecision) =>
-    set((s) => ({ backend, backendNote, halfPrecision, backendEpoch: s.backend && s.backend !== backend ? s.backendEpoch + 1 : s.backendEpoch })),
+  setBackend: (backend, backendNote, halfPrecision, fellBack = false) =>
+    set((s) => ({ backend, backendNote, halfPrecision, fellBack, backendEpoch: s.backend && s.backend !== backend ? s.backendEpoch + 1 : s.backendEpoch })),
 }));

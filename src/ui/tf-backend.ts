@@ -75,10 +75,12 @@ async function init(): Promise<Tf> {
   const gl = probeWebGL();
   let first: BackendName;
   let note: string | null = null;
+  let fellBack = false;
   if (asked) {
     first = asked;
   } else if (!gl.available) {
     first = 'wasm';
+    fellBack = true;
     note = 'WebGL is not available in this browser, so the widgets compute with WebAssembly.';
   } else if (gl.software) {
     first = 'wasm';
@@ -89,9 +91,12 @@ async function init(): Promise<Tf> {
 
   for (const b of fallbackOrder(first)) {
     if (await tryBackend(tf, b)) {
-      if (b !== first) note = `${label(first)} did not start in this browser, so the widgets use ${label(b)}.`;
+      if (b !== first) {
+        note = `${label(first)} did not start in this browser, so the widgets use ${label(b)}.`;
+        fellBack = true;
+      }
       const half = b === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED');
-      useAppStore.getState().setBackend(b, note, half);
+      useAppStore.getState().setBackend(b, note, half, fellBack);
       if (b === 'webgl') watchContextLoss(tf);
       return tf;
     }
@@ -113,7 +118,7 @@ function watchContextLoss(tf: Tf) {
       void (async () => {
         for (const b of ['wasm', 'cpu'] as const) {
           if (await tryBackend(tf, b)) {
-            useAppStore.getState().setBackend(b, `The WebGL context was lost, so the widgets restarted on ${label(b)}.`, false);
+            useAppStore.getState().setBackend(b, `The WebGL context was lost, so the widgets restarted on ${label(b)}.`, false, true);
             return;
           }
         }

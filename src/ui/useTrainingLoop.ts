@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { browserClock, TrainingLoop, type LoopStatus } from '../core/tf/loop';
 import type { Trainer } from '../core/tf/trainer';
 import { useWidget, useWidgetState } from './widget-context';
+import { useAppStore } from './appStore';
 
 export interface UseTrainingLoopOptions<M extends Record<string, number>> {
   /** Build a fresh trainer (may be async: data loading, tfjs init). */
@@ -42,6 +43,8 @@ export function useTrainingLoop<M extends Record<string, number>>(o: UseTraining
   const [status, setStatus] = useState<LoopStatus>('idle');
   const [error, setError] = useState<string | null>(null);
   const loopRef = useRef<TrainingLoop<M> | null>(null);
+  // A backend switch (e.g. a lost WebGL context) invalidates every tensor: rebuild the trainer.
+  const backendEpoch = useAppStore((s) => s.backendEpoch);
   // Callbacks change every render; the loop reads the latest through a ref.
   const cb = useRef(o);
   cb.current = o;
@@ -85,7 +88,7 @@ export function useTrainingLoop<M extends Record<string, number>>(o: UseTraining
       void loop?.dispose();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [generation, store, ...o.deps]);
+  }, [generation, store, backendEpoch, ...o.deps]);
 
   // Play/Pause from the store (buttons, Space in present mode).
   useEffect(() => {

@@ -149,3 +149,52 @@ describe('backends', () => {
     }
   });
 });
+
+describe('a lost WebGL context', () => {
+  it('moves the page to the next backend, says so, and the widget recomputes correctly', async () => {
+    const b = await launch();
+    try {
+      // Keep a handle on every WebGL context the page creates, so the test can lose it.
+      await b.context.addInitScript(() => {
+        const keep: WebGLRenderingContext[] = [];
+        (window as unknown as { __gl: typeof keep }).__gl = keep;
+        for (const C of [HTMLCanvasElement, typeof OffscreenCanvas === 'undefined' ? null : OffscreenCanvas]) {
+          if (!C) continue;
+          const original = C.prototype.getContext as (this: unknown, type: string, ...rest: unknown[]) => unknown;
+          (C.prototype as unknown as { getContext: unknown }).getContext = function (this: unknown, type: string, ...rest: unknown[]) {
+            const ctx = original.call(this, type, ...rest);
+            if (ctx && /webgl/i.test(type)) keep.push(ctx as WebGLRenderingContext);
+            return ctx;
+          };
+        }
+      });
+      const w = await watchedPage(b.context, origin());
+      await w.page.goto(`${chapter()}?backend=webgl`);
+      expect(await mountedValue(w.page)).toBe('0.1367');
+      const badge = w.page.locator('#kde .backend-badge');
+      expect(await badge.getAttribute('data-backend')).toBe('webgl');
+      // Readouts one slider step right and back again, computed on the healthy WebGL backend.
+      const slider = w.page.getByLabel('Bandwidth h').first();
+      const value = () => w.page.textContent('#kde [data-testid="kde-p-query"]');
+      const stepAndRead = async (key: string, from: string | null) => {
+        await slider.focus();
+        await w.page.keyboard.press(key);
+        await w.page.waitForFunction((v) => document.querySelector('#kde [data-testid="kde-p-query"]')?.textContent !== v, from);
+        return value();
+      };
+      const right = await stepAndRead('ArrowRight', '0.1367');
+      const back = await stepAndRead('ArrowLeft', right);
+      await w.page.evaluate(() => {
+        for (const gl of (window as unknown as { __gl: WebGLRenderingContext[] }).__gl) gl.getExtension('WEBGL_lose_context')?.loseContext();
+      });
+      await w.page.waitForFunction(() => document.querySelector('#kde .backend-badge')?.getAttribute('data-backend') !== 'webgl');
+      await w.page.waitForSelector('#kde .backend-note');
+      expect(await w.page.textContent('#kde .backend-note')).toMatch(/context was lost/);
+      // The widget rebuilt its tensors on the new backend and computes the same numbers.
+      expect(await stepAndRead('ArrowRight', back)).toBe(right);
+      expect(await stepAndRead('ArrowLeft', right)).toBe(back);
+    } finally {
+      await b.close();
+    }
+  });
+});

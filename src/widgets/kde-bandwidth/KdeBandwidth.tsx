@@ -6,6 +6,7 @@ import {
 } from '../../core/kde';
 import { kernelRef, type Kernel } from '../../core/ref/kde';
 import { useParam, useWidget } from '../../ui/widget-context';
+import { useAppStore } from '../../ui/appStore';
 import { ParamControl, Readout } from '../../ui/controls';
 import { PlotView } from '../../ui/PlotView';
 import { Tex } from '../../ui/Tex';
@@ -76,7 +77,9 @@ export default function KdeBandwidth() {
   const [evaluator, setEvaluator] = useState<{ kde: KdeEvaluator; train: Float64Array; test: Float64Array | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  // One evaluator (one data tensor) per data set; freed when the data changes or the widget leaves.
+  // One evaluator (one data tensor) per data set and backend; freed when either changes or the
+  // widget leaves (after a lost WebGL context the old tensors are gone).
+  const backendEpoch = useAppStore((s) => s.backendEpoch);
   useEffect(() => {
     let live = true;
     let made: KdeEvaluator | null = null;
@@ -104,7 +107,7 @@ export default function KdeBandwidth() {
       live = false;
       made?.dispose();
     };
-  }, [data, loo]);
+  }, [data, loo, backendEpoch]);
   const scorerRef = useRef<KdeEvaluator | null>(null);
   useEffect(() => () => scorerRef.current?.dispose(), []);
 
