@@ -13,6 +13,8 @@
  * - trainer.ts: `DiffusionTrainer`, `DEFAULT_BATCH_SIZE`, `DEFAULT_LEARNING_RATE`, `ADAM_DEFAULTS`.
  * - samplers.ts: `ReverseSampler`, `sample`, `qualityVsSteps`.
  * - tensors.ts: `biasRows`.
+ * - views.ts: `DIFFUSION_DATASETS`, `datasetPoints`, `cloudMoments`, `closedFormMoments`,
+ *   `ForwardChain`, `qualityStepCounts`, `arrowSegments` (what the widgets show, in float64).
  * - mmd.ts: `gaussianKernelMmd2`, `mmd2ToStandardNormal`.
  * Float64 references for the tests live in ../ref/diffusion.ts.
  */
@@ -24,3 +26,4 @@ export * from './trainer';
 export * from './samplers';
 export * from './mmd';
 export * from './tensors';
+export * from './views';
