@@ -15,11 +15,14 @@
  *   presets `GAN_LAB_SETTING`, `LARGE_NET_SETTING`, `DEMO_SETTING`.
  * - `GanBatchStream`: the seeded real-batch and noise stream (exported so tests can replay it).
  * - `noiseRange(kind)`: the half-width of the noise box drawn by `manifold`.
+ * - `gridCentres(grid)`, `manifoldNoise(noiseDim, noise, resolution)`: the heat map's and the
+ *   manifold's input points.
  * - `class GanTrainer implements Trainer<GanMetrics>`:
  *   `step()` (k D updates + 1 G update), `stepD()`, `stepG()`, `readMetrics()`,
  *   `setLearningRates({ generator?, discriminator? })`, `setLoss(kind)`, `setK(k)`, `settings`,
  *   view helpers (async, plain arrays): `generatedSamples()`, `discriminate(xy)`,
- *   `discriminatorGrid(grid)`, `manifold(resolution)`, `generatorGradients()`;
+ *   `discriminatorGrid(grid)`, `manifold(resolution)`, `generatorGradients()`, and all of them at
+ *   once, `snapshot(options)` → `GanSnapshot`;
  *   `stepCount`, `dSteps`, `gSteps`, `viewNoise`, `generator`, `discriminator`, `dispose()`.
  */
 import { tf, type Scalar, type Tensor, type Tensor2D, type Variable } from '../tf';
@@ -160,6 +163,65 @@ export class GanBatchStream {
     else for (let i = 0; i < out.length; i++) out[i] = 2 * this.noiseRng() - 1;
     return out;
   }
+}
+
+/** Everything the live widget draws, from one set of weights (see `GanTrainer.snapshot`). */
+export interface GanSnapshot {
+  /** G at the fixed view noise, [viewSamples, 2] row-major. */
+  samples: Float32Array;
+  /** D = σ(a) at each generated sample, [viewSamples]. */
+  dAtSamples: Float32Array;
+  /** ∂ℓ(a(x))/∂x at each generated sample for the trainer's generator loss, [viewSamples, 2]. */
+  grad: Float32Array;
+  /** D at the heat map's cell centres (layout of `gridCentres`), or null when not asked for. */
+  grid: Float32Array | null;
+  /** The manifold (as `GanTrainer.manifold`), or null when not asked for. */
+  manifold: { xy: Float32Array; rows: number; cols: number } | null;
+  /** The generator loss the arrows were computed for. */
+  loss: GeneratorLossKind;
+  dSteps: number;
+  gSteps: number;
+}
+
+/**
+ * The R × R cell centres of `grid`, [x0, y0, …], index j·R + i for cell i along x and j along y
+ * (the layout of `histogram2D`). Throws on a bad grid.
+ */
+export function gridCentres(grid: GridSpec): Float32Array {
+  const r = grid.bins;
+  if (!Number.isInteger(r) || r < 1) throw new Error(`The heat map needs a whole number of cells per axis, at least 1 (got ${r}).`);
+  if (!(grid.xMax > grid.xMin) || !(grid.yMax > grid.yMin)) throw new Error('The heat map box must have xMax > xMin and yMax > yMin.');
+  const xy = new Float32Array(2 * r * r);
+  for (let j = 0; j < r; j++) {
+    for (let i = 0; i < r; i++) {
+      xy[2 * (j * r + i)] = grid.xMin + ((i + 0.5) * (grid.xMax - grid.xMin)) / r;
+      xy[2 * (j * r + i) + 1] = grid.yMin + ((j + 0.5) * (grid.yMax - grid.yMin)) / r;
+    }
+  }
+  return xy;
+}
+
+/**
+ * The manifold's noise grid over [−r, r]^{d_z}, r = `noiseRange(noise)`: with 2-D noise
+ * `resolution`² points, index j·L + i for z = (zᵢ, zⱼ); with 1-D noise `resolution` points.
+ */
+export function manifoldNoise(noiseDim: 1 | 2, noise: NoiseKind, resolution: number): { z: Float32Array; rows: number; cols: number } {
+  if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`The manifold needs a whole number of at least 2 points per axis (got ${resolution}).`);
+  const r = noiseRange(noise);
+  const at = (i: number) => -r + (2 * r * i) / (resolution - 1);
+  const rows = noiseDim === 2 ? resolution : 1, cols = resolution;
+  const z = new Float32Array(rows * cols * noiseDim);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      if (noiseDim === 2) {
+        z[2 * (j * cols + i)] = at(i);
+        z[2 * (j * cols + i) + 1] = at(j);
+      } else {
+        z[i] = at(i);
+      }
+    }
+  }
+  return { z, rows, cols };
 }
 
 const DEFAULT_VIEW_SAMPLES = 512;
@@ -379,17 +441,7 @@ export class GanTrainer implements Trainer<GanMetrics> {
    * for the cell i along x and j along y (the layout of `histogram2D`), for the heat map.
    */
   async discriminatorGrid(grid: GridSpec = { ...DEFAULT_GRID, bins: 40 }, output: 'probability' | 'logit' = 'probability'): Promise<Float32Array> {
-    const r = grid.bins;
-    if (!Number.isInteger(r) || r < 1) throw new Error(`The heat map needs a whole number of cells per axis, at least 1 (got ${r}).`);
-    if (!(grid.xMax > grid.xMin) || !(grid.yMax > grid.yMin)) throw new Error('The heat map box must have xMax > xMin and yMax > yMin.');
-    const xy = new Float32Array(2 * r * r);
-    for (let j = 0; j < r; j++) {
-      for (let i = 0; i < r; i++) {
-        xy[2 * (j * r + i)] = grid.xMin + ((i + 0.5) * (grid.xMax - grid.xMin)) / r;
-        xy[2 * (j * r + i) + 1] = grid.yMin + ((j + 0.5) * (grid.yMax - grid.yMin)) / r;
-      }
-    }
-    return this.discriminate(xy, output);
+    return this.discriminate(gridCentres(grid), output);
   }
 
   /**
@@ -399,21 +451,7 @@ export class GanTrainer implements Trainer<GanMetrics> {
    * one curve. Returns the points [rows·cols, 2] row-major.
    */
   async manifold(resolution = 21): Promise<{ xy: Float32Array; rows: number; cols: number }> {
-    if (!Number.isInteger(resolution) || resolution < 2) throw new Error(`The manifold needs a whole number of at least 2 points per axis (got ${resolution}).`);
-    const r = noiseRange(this.noise);
-    const at = (i: number) => -r + (2 * r * i) / (resolution - 1);
-    const rows = this.noiseDim === 2 ? resolution : 1, cols = resolution;
-    const z = new Float32Array(rows * cols * this.noiseDim);
-    for (let j = 0; j < rows; j++) {
-      for (let i = 0; i < cols; i++) {
-        if (this.noiseDim === 2) {
-          z[2 * (j * cols + i)] = at(i);
-          z[2 * (j * cols + i) + 1] = at(j);
-        } else {
-          z[i] = at(i);
-        }
-      }
-    }
+    const { z, rows, cols } = manifoldNoise(this.noiseDim, this.noise, resolution);
     const xy = await this.read(() => this.generator.apply(tf.tensor2d(z, [rows * cols, this.noiseDim])));
     return { xy, rows, cols };
   }
@@ -437,6 +475,47 @@ export class GanTrainer implements Trainer<GanMetrics> {
     } finally {
       x.dispose();
       g.dispose();
+    }
+  }
+
+  /**
+   * Every view of the live widget from one set of weights, in one pass: the generated samples,
+   * D at each of them, the arrows (as `generatorGradients`), the heat map (as
+   * `discriminatorGrid(grid)`) and the manifold (as `manifold(resolution)`). All tensors are made
+   * in one `tf.tidy` and read back together, so a redraw costs one round of asynchronous reads
+   * instead of four, and the views always agree with each other.
+   * `grid: null` or `manifold: null` skips that view.
+   */
+  async snapshot(options: { grid?: GridSpec | null; manifold?: number | null } = {}): Promise<GanSnapshot> {
+    this.assertLive();
+    const grid = options.grid === undefined ? { ...DEFAULT_GRID, bins: 40 } : options.grid;
+    const resolution = options.manifold === undefined ? 21 : options.manifold;
+    const gridXy = grid ? gridCentres(grid) : null;
+    const noiseGrid = resolution === null ? null : manifoldNoise(this.noiseDim, this.noise, resolution);
+    const tensors = tf.tidy(() => {
+      const fake = this.generator.apply(this.viewNoiseTensor);
+      const dFake = tf.sigmoid(this.discriminator.apply(fake));
+      const grad = tf.grad((p: Tensor) => tf.sum(generatorLossPerSample(this.discriminator.apply(p as Tensor2D), this.loss, this.constants)))(fake);
+      const out: Tensor[] = [fake, dFake, grad];
+      if (gridXy) out.push(tf.sigmoid(this.discriminator.apply(tf.tensor2d(gridXy, [gridXy.length / 2, 2]))));
+      if (noiseGrid) out.push(this.generator.apply(tf.tensor2d(noiseGrid.z, [noiseGrid.rows * noiseGrid.cols, this.noiseDim])));
+      return out;
+    });
+    try {
+      const values = (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[];
+      let i = 3;
+      return {
+        samples: values[0],
+        dAtSamples: values[1],
+        grad: values[2],
+        grid: gridXy ? values[i++] : null,
+        manifold: noiseGrid ? { xy: values[i++], rows: noiseGrid.rows, cols: noiseGrid.cols } : null,
+        loss: this.loss,
+        dSteps: this.nD,
+        gSteps: this.nG,
+      };
+    } finally {
+      for (const t of tensors) t.dispose();
     }
   }
 
