@@ -47,7 +47,7 @@ export function App() {
     <div className="app" onClick={interceptLinks}>
       <a className="skip-link" href="#main">Skip to content</a>
       <header className="site-header">
-        <a className="site-title" href={href('')}>
+        <a className="site-title" href={href('')} aria-label={`${SITE}: home`}>
           <svg aria-hidden="true" viewBox="0 0 64 64" width="28" height="28"><rect width="64" height="64" rx="12" fill="var(--accent)" /><path d="M6 50 C 18 50, 22 14, 32 14 S 46 50, 58 50" fill="none" stroke="var(--accent-contrast)" strokeWidth="5" strokeLinecap="round" /></svg>
           <span>{SITE}</span>
         </a>

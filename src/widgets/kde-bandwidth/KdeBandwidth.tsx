@@ -289,6 +289,10 @@ export default function KdeBandwidth() {
           {dataset === 'mixture' && <li><span className="dashed" style={{ borderColor: 'var(--series-3)' }} /> true density</li>}
           {nShown <= MAX_BUMPS && <li><span style={{ background: 'var(--text-soft)' }} /> one bump per point</li>}
         </ul>
+        {/* The control the figure is about sits right under the plot it drives (also on phones). */}
+        <div className="primary-control">
+          <ParamControl name="h" />
+        </div>
         <div className="formula" aria-live="polite"><Tex tex={formula} display /></div>
         <div className="readouts">
           <Readout label={<>p̂(x*) at x* = {fmt(query, 2)}</>} value={estimate ? fmt(estimate.atQuery, 4) : '…'} testId="kde-p-query" />
@@ -299,7 +303,6 @@ export default function KdeBandwidth() {
         <PlotView render={renderCurve} label={`Log-likelihood of ${loo ? 'each point under the others' : 'held-out points'} as a function of the bandwidth; best h ${best ? fmt(best.h) : 'unknown'}.`} className="kde-curve" minHeight={present ? 280 : 190} />
       </div>
       <div className="controls">
-        <ParamControl name="h" />
         <div className="rule-buttons">
           <button type="button" disabled={!rules} onClick={() => rules && store.getState().setParam('h', rules.scott)}>
             Scott: h = {rules ? fmt(rules.scott) : '—'}
