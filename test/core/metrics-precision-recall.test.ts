@@ -110,6 +110,23 @@ describe('memorisation ratio', () => {
     }
   });
 
+  it('reuses the cached held-out distances only for the same training and held-out arrays', async () => {
+    const base = { ...TOY_DEFAULTS, nReal: 300, nGenerated: 250 };
+    const fresh = toyData(base);
+    const copies = toyData(toyControlsForPreset('memorised', base));
+    const cache = createMetricCache();
+    await memorisationRatio(fresh.real, fresh.heldOut, fresh.generated, { cache });
+    const cached = await expectNoLeak(() => memorisationRatio(fresh.real, fresh.heldOut, copies.generated, { cache }));
+    const uncached = await memorisationRatio(fresh.real, fresh.heldOut, copies.generated);
+    expect(cached.ratio).toBe(uncached.ratio);
+    expect(cached.heldOutToTrain).toBe(uncached.heldOutToTrain);
+    // Another held-out set with the same training set is not served from the cache.
+    const other = toyData({ ...base, seed: 2 });
+    const mixed = await memorisationRatio(fresh.real, other.heldOut, copies.generated, { cache });
+    expect(mixed.heldOutToTrain).toBeCloseTo((await memorisationRatio(fresh.real, other.heldOut, copies.generated)).heldOutToTrain, 6);
+    expect(mixed.heldOutToTrain).not.toBe(cached.heldOutToTrain);
+  });
+
   it('refuses held-out points that are the training points', async () => {
     const a = sampleGaussian(20, 2, 1);
     await expect(memorisationRatio(a, a, sampleGaussian(20, 2, 2))).rejects.toThrow(/held-out point coincides/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   biasVersusN, expectedFidApprox, generatedMixture, realMixture, toyControlsForPreset, toyData, toyGeneratedData,
-  toyMetricsPanel, toyRealData, TOY_DEFAULTS, TOY_FAILURE_TABLE, type PanelEntry, type PanelMetric, type ToyPanel, type ToyPresetName,
+  toyMetricsPanel, toyPanelFlags, toyPerfectFid, toyRealData, TOY_DEFAULTS, TOY_FAILURE_TABLE, type PanelEntry, type PanelMetric, type ToyPanel, type ToyPresetName,
 } from '../../src/core/metrics/toyGaussians';
 import { createMetricCache } from '../../src/core/metrics/common';
 import { MEMORISE_NOISE } from '../../src/core/metrics/toyGaussians';
@@ -101,8 +101,10 @@ describe('the metric panel and the failure table', () => {
     const cache = createMetricCache();
     const realData = toyRealData(base);
     const panels = {} as Record<ToyPresetName, Values>;
+    const raw = {} as Record<ToyPresetName, ToyPanel>;
     for (const name of ['perfect', 'shifted', 'blurry', 'modeCollapse', 'droppedModes', 'memorised'] as const) {
-      panels[name] = values(await toyMetricsPanel(toyGeneratedData(toyControlsForPreset(name, base), realData), { ...options, cache }));
+      raw[name] = await toyMetricsPanel(toyGeneratedData(toyControlsForPreset(name, base), realData), { ...options, cache });
+      panels[name] = values(raw[name]);
     }
     expect(tf.memory().numTensors).toBe(before);
     const ok = panels.perfect;
@@ -115,7 +117,13 @@ describe('the metric panel and the failure table', () => {
     expect(ok.mmd.pValue).toBeGreaterThan(0.05);
     expect(ok.memorisation.ratio).toBeGreaterThan(0.7);
     expect(ok.memorisation.ratio).toBeLessThan(1.4);
-    // The criteria for "flags": each metric moves clearly the wrong way.
+    // The perfect model's FID is the floor the FID flag compares with; toyPerfectFid recomputes it.
+    const perfectFid = await toyPerfectFid(base, realData);
+    expect(perfectFid).toBeCloseTo(ok.fid.fid, 6);
+    expect(Object.values(toyPanelFlags(raw.perfect, perfectFid)).every((f) => f === false)).toBe(true);
+    // The criteria for "flags" (TOY_FLAG_RULES, as the widget shows them): each metric moves
+    // clearly the wrong way. Written out here as well, so that the table is checked against
+    // numbers and not only against the function that the widget uses.
     const flags: Record<PanelMetric, (p: Values) => boolean> = {
       fid: (p) => p.fid.fid > 10 * ok.fid.fid && p.fid.fid > 0.02,
       kid: (p) => p.kid.kid > 3 * p.kid.std,
@@ -126,10 +134,15 @@ describe('the metric panel and the failure table', () => {
       memorisation: (p) => p.memorisation.ratio < 0.5 || p.memorisation.ratio > 2,
     };
     for (const [name, row] of Object.entries(TOY_FAILURE_TABLE) as [keyof typeof TOY_FAILURE_TABLE, Record<PanelMetric, boolean>][]) {
+      const live = toyPanelFlags(raw[name], perfectFid);
       for (const [metric, flagged] of Object.entries(row) as [PanelMetric, boolean][]) {
         expect(flags[metric](panels[name]), `${name} / ${metric}`).toBe(flagged);
+        expect(live[metric], `toyPanelFlags ${name} / ${metric}`).toBe(flagged);
       }
     }
+    // A metric without a value (still computing, or a message) has no flag.
+    const partial = toyPanelFlags({ fid: raw.shifted.fid, precisionRecall: { ok: false, error: 'k ≥ n' } }, null);
+    expect(partial).toEqual({ fid: null, kid: null, precision: null, recall: null, is: null, mmd: null, memorisation: null });
     // And the numbers behind the story: IS counts the modes that are left.
     expect(panels.droppedModes.inception.is).toBeCloseTo(4, 0);
     expect(panels.modeCollapse.inception.is).toBeCloseTo(2, 0);

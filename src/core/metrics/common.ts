@@ -15,8 +15,9 @@
  * - `TILE_ROWS`: rows per tile for N × N work (512).
  * - `MetricResult`: the `{ warning }` field every result carries.
  * - `joinWarnings(...ws)`: join non-null warnings into one message.
- * - `MetricCache`, `createMetricCache()`, `cacheGet`, `cachePut`: reuse of work that depends only
- *   on the real set (k-NN radii, KID's real-real sums) while only the generated set changes.
+ * - `MetricCache`, `createMetricCache()`, `cacheGet`, `cachePut`, `CacheSource`: reuse of work that
+ *   depends only on the real set(s) (k-NN radii, KID's real-real sums, the held-out points'
+ *   distances to the training set) while only the generated set changes.
  */
 import { tf, type Tensor2D } from '../tf';
 import type { Points2D } from '../data2d';
@@ -106,20 +107,29 @@ export function joinWarnings(...ws: Array<string | null | undefined>): string | 
  * tensors; keep one per widget instance (e.g. in a React ref), not in a store.
  */
 export interface MetricCache {
-  readonly entries: Map<string, { readonly source: PointSet['data']; readonly value: Float32Array }>;
+  readonly entries: Map<string, { readonly sources: ReadonlyArray<PointSet['data']>; readonly value: Float32Array }>;
+}
+
+/** The data array(s) a cached value was computed from: one set, or several (all must match). */
+export type CacheSource = PointSet['data'] | ReadonlyArray<PointSet['data']>;
+
+function sourceList(source: CacheSource): ReadonlyArray<PointSet['data']> {
+  return Array.isArray(source) ? source : [source as PointSet['data']];
 }
 
 export function createMetricCache(): MetricCache {
   return { entries: new Map() };
 }
 
-/** The cached value for `key` computed from `source`, or null. */
-export function cacheGet(cache: MetricCache | undefined, key: string, source: PointSet['data']): Float32Array | null {
+/** The cached value for `key` computed from `source` (every array the same object), or null. */
+export function cacheGet(cache: MetricCache | undefined, key: string, source: CacheSource): Float32Array | null {
   const e = cache?.entries.get(key);
-  return e && e.source === source ? e.value : null;
+  if (!e) return null;
+  const wanted = sourceList(source);
+  return e.sources.length === wanted.length && e.sources.every((s, i) => s === wanted[i]) ? e.value : null;
 }
 
 /** Remember `value` for `key` as computed from `source` (replacing any older entry). */
-export function cachePut(cache: MetricCache | undefined, key: string, source: PointSet['data'], value: Float32Array): void {
-  cache?.entries.set(key, { source, value });
+export function cachePut(cache: MetricCache | undefined, key: string, source: CacheSource, value: Float32Array): void {
+  cache?.entries.set(key, { sources: sourceList(source), value });
 }

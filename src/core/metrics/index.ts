@@ -14,17 +14,17 @@
  * - NLL, perplexity, bits/dim: `nll`, `renormaliseAfterDrag`, `bitsPerDim`, … (perplexity.ts)
  * - Point sets and helpers: `pointSet`, `fromPoints2D` (common.ts); linear algebra (linalg.ts)
  */
-export { pointSet, fromPoints2D, createMetricCache, type PointSet, type MetricResult, type MetricCache } from './common';
+export { pointSet, fromPoints2D, createMetricCache, type PointSet, type MetricResult, type MetricCache, type CacheSource } from './common';
 export { traceSqrtProduct2x2, sqrtmNewtonSchulz, traceSqrtProduct, meanAndCovariance } from './linalg';
 export { fid, frechetDistance, frechetDistance2x2, type FidOptions, type FrechetResult, type FrechetMethod } from './fid';
 export { kid, cubicKernel, defaultSubsetSize, kidSubsets, type KidOptions, type KidResult } from './kid';
-export { precisionRecall, memorisationRatio, type PrecisionRecallOptions, type PrecisionRecallResult, type MemorisationResult } from './precisionRecall';
+export { precisionRecall, memorisationRatio, type PrecisionRecallOptions, type PrecisionRecallResult, type MemorisationOptions, type MemorisationResult } from './precisionRecall';
 export { inceptionScore, type InceptionScoreResult } from './inceptionScore';
 export { mmdPermutationTest, type MmdTestOptions, type MmdTestResult, type MmdKernel } from './mmdTest';
 export {
   TOY_REAL_PRESETS, TOY_DEFAULTS, TOY_PRESETS, TOY_PRESET_NAMES, MEMORISE_NOISE, PANEL_METRICS, TOY_FAILURE_TABLE,
   realMixture, generatedMixture, toyControlsForPreset, toyRealData, toyGeneratedData, toyData, mixturePosterior, toyInceptionScore,
-  toyMetricsPanel, sampleGaussian, expectedFidApprox, biasVersusN,
+  toyMetricsPanel, toyPanelFlags, toyPerfectFid, TOY_FLAG_RULES, sampleGaussian, expectedFidApprox, biasVersusN,
   type ToyRealPreset, type PanelMetric, type ToyControls, type ToyPresetName, type ToyRealData, type ToyData, type ToyPanel, type PanelEntry, type ToyPanelOptions,
   type BiasVersusN, type BiasVersusNOptions,
 } from './toyGaussians';

@@ -29,6 +29,8 @@
  * - `toyInceptionScore(points, mixture)`: async IS of points under the mixture's Bayes classifier.
  * - `toyMetricsPanel(data, options)`: async FID, KID, precision/recall, IS, MMD test, memorisation,
  *   each a `PanelEntry` (a result or a plain message); `ToyPanel`, `ToyPanelOptions`.
+ * - `TOY_FLAG_RULES`, `toyPanelFlags(panel, perfectFid)`, `toyPerfectFid(controls, realData)`: when
+ *   a metric flags a failure (the criteria behind `TOY_FAILURE_TABLE`).
  * - `sampleGaussian(n, d, seed, mean, std)`: n draws from N(mean·1, std² I_d).
  * - `expectedFidApprox(d, n, shift)`: leading-order E[FID] for two Gaussian samples of size n.
  * - `biasVersusN(options)`: async FID and KID of two same-distribution sets as N grows
@@ -308,12 +310,58 @@ export async function toyMetricsPanel(data: ToyData, options: ToyPanelOptions = 
     toyInceptionScore(data.generated, data.realMixture),
     toyInceptionScore(data.real, data.realMixture),
     mmdPermutationTest(data.real, data.generated, { seed, ...options.mmd }),
-    memorisationRatio(data.real, data.heldOut, data.generated),
+    memorisationRatio(data.real, data.heldOut, data.generated, { cache: options.cache }),
   ]);
   return {
     fid: entry(f), kid: entry(k), precisionRecall: entry(pr), inception: entry(is), inceptionReal: entry(isReal),
     mmd: entry(mmd), memorisation: entry(mem),
   };
+}
+
+/**
+ * When a panel metric "flags" a failure: it moves clearly the wrong way compared with a perfect
+ * model of the same real data at the same sample sizes. These are the criteria behind
+ * `TOY_FAILURE_TABLE` (checked cell by cell in test/core/metrics-toy.test.ts) and the flags the
+ * widget shows live. `perfectFid` is the FID of a perfect model's sample (`toyPerfectFid`): FID is
+ * biased upwards, so "high" only means something against that floor.
+ */
+export const TOY_FLAG_RULES: Record<PanelMetric, string> = {
+  fid: 'FID above 10 times that of a perfect model at the same sample sizes (and above 0.02)',
+  kid: 'KID more than 3 standard deviations (over subsets) above 0',
+  precision: 'precision below 0.8',
+  recall: 'recall below 0.8',
+  is: 'IS below 0.9 times the IS of the real data',
+  mmd: 'the MMD test rejects "same distribution" at level 0.05 (p ≤ 0.05)',
+  memorisation: 'memorisation ratio below 0.5 (copies) or above 2 (samples off the data)',
+};
+
+/**
+ * Which metrics flag a failure (see `TOY_FLAG_RULES`), or null for a metric with no value (not
+ * computed yet, or a plain message instead of a number).
+ */
+export function toyPanelFlags(panel: Partial<ToyPanel>, perfectFid: number | null): Record<PanelMetric, boolean | null> {
+  const v = <T>(e: PanelEntry<T> | undefined): T | null => (e && e.ok ? e.value : null);
+  const f = v(panel.fid), k = v(panel.kid), pr = v(panel.precisionRecall), is = v(panel.inception);
+  const isReal = v(panel.inceptionReal), mmd = v(panel.mmd), mem = v(panel.memorisation);
+  return {
+    fid: f && perfectFid !== null ? f.fid > 10 * perfectFid && f.fid > 0.02 : null,
+    kid: k ? k.kid > 3 * k.std : null,
+    precision: pr ? pr.precision < 0.8 : null,
+    recall: pr ? pr.recall < 0.8 : null,
+    is: is && isReal ? is.is < 0.9 * isReal.is : null,
+    mmd: mmd ? mmd.pValue <= 0.05 : null,
+    memorisation: mem ? mem.ratio < 0.5 || mem.ratio > 2 : null,
+  };
+}
+
+/**
+ * FID of a perfect model (the real mixture itself, no failure) against the same real training
+ * set at the same sample sizes and seed: the floor that FID's upward bias sets, which the FID
+ * flag compares with.
+ */
+export async function toyPerfectFid(c: ToyControls, realData: ToyRealData): Promise<number> {
+  const perfect = toyGeneratedData(toyControlsForPreset('perfect', c), realData);
+  return (await fid(realData.real, perfect.generated)).fid;
 }
 
 /** n draws from N(mean · 1, std² I_d), seeded, as a PointSet. */
