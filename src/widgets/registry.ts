@@ -9,4 +9,7 @@ export type WidgetComponent = ComponentType<object>;
 
 export const widgetComponents: Readonly<Record<string, () => Promise<{ default: WidgetComponent }>>> = {
   'kde-bandwidth': () => import('./kde-bandwidth/KdeBandwidth'),
+  'beta-vae': () => import('./beta-vae/BetaVae'),
+  'reparam-trick': () => import('./reparam-trick/ReparamTrick'),
+  'elbo-gap': () => import('./elbo-gap/ElboGap'),
 };

@@ -5,7 +5,10 @@
  */
 import type { WidgetSpec } from './types.ts';
 import { kdeBandwidthSpec } from './kde-bandwidth/spec.ts';
+import { betaVaeSpec } from './beta-vae/spec.ts';
+import { reparamTrickSpec } from './reparam-trick/spec.ts';
+import { elboGapSpec } from './elbo-gap/spec.ts';
 
-const all: WidgetSpec[] = [kdeBandwidthSpec];
+const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec];
 
 export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));
