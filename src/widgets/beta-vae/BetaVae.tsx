@@ -20,7 +20,7 @@ import {
 } from './plots';
 
 /** Redraw the heavy views (posterior, grid, samples, reconstructions) every this many steps. */
-const VIEW_EVERY = { digits: 25, toy: 100 };
+const VIEW_EVERY = { digits: 40, toy: 100 };
 /** Read the minibatch terms back every this many steps (a digits step costs far more than a toy one). */
 const READ_EVERY = { digits: 5, toy: 20 };
 /** Side of the decoded z-grid: 15 × 15 digits, or 21 × 21 grid lines for a 2-D set. */
@@ -264,7 +264,7 @@ export default function BetaVae() {
         <Readout label="active units" value={ev ? `${ev.activeUnits} of ${ev.klPerDim.length}` : '…'} testId="vae-active" title="Latent dimensions whose posterior mean varies across inputs: Var_x μ_j(x) > 0.01." />
       </div>
       <div className="formula" aria-live="off">
-        <span className="widget-note">The objective, on the evaluation rows:</span> <Tex tex={`\\mathcal{L}_\\beta = ${formula}`} />
+        <span className="widget-note">What training minimises, on the evaluation rows:</span> <Tex tex={`-\\mathcal{L}_\\beta = ${formula}`} />
       </div>
 
       <div className="vae-panels">

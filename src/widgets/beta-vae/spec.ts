@@ -26,7 +26,7 @@ export const betaVaeSpec = defineSpec({
   examples: [
     { name: 'elbo', title: 'The plain VAE (β = 1)', description: 'Digits in a 2-D latent space: the classes separate and the decoded grid morphs one digit into another.', params: { data: 'digits', beta: 1 } },
     { name: 'autoencoder', title: 'β ≪ 1: nearly an autoencoder', description: 'β = 0.05: high rate, sharp reconstructions, a latent cloud that spills far outside the prior, and poor prior samples.', params: { data: 'digits', beta: 0.05 } },
-    { name: 'collapse', title: 'β ≫ 1: posterior collapse', description: 'β = 6 with 8 latent dimensions: most dimensions fall to zero KL, reconstructions turn into a few blurry averages.', params: { data: 'digits', beta: 6, latent: 8 } },
+    { name: 'collapse', title: 'β ≫ 1: posterior collapse', description: 'β = 6 with 8 latent dimensions: several dimensions fall to zero KL and reconstructions lose their details; at β = 10 every dimension collapses and every reconstruction is the average digit.', params: { data: 'digits', beta: 6, latent: 8 } },
     { name: 'pinwheel', title: 'A 2-D toy set', description: 'The pinwheel trains in seconds: watch the decoded grid of z fold onto the five arms.', params: { data: 'pinwheel', hidden: '64' } },
   ],
 });
