@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { kthNeighbourSqDistances, memorisationRatio, precisionRecall } from '../../src/core/metrics/precisionRecall';
-import { createMetricCache, pointSet } from '../../src/core/metrics/common';
+import { createMetricCache, pointSet, tileRowsFor } from '../../src/core/metrics/common';
 import { sampleGaussian, toyControlsForPreset, toyData, TOY_DEFAULTS, TOY_PRESET_NAMES } from '../../src/core/metrics/toyGaussians';
 import { kthNeighbourSqRef, memorisationRatioRef, precisionRecallRef } from '../../src/core/ref/metrics';
 
@@ -13,7 +13,7 @@ async function expectNoLeak<T>(f: () => Promise<T>): Promise<T> {
 }
 
 describe('k-NN radii on the device', () => {
-  it('match the float64 k-th neighbour distances, across tiles, duplicates counting as neighbours', () => {
+  it('match the float64 k-th neighbour distances, duplicates counting as neighbours', () => {
     const g = sampleGaussian(600, 3, 1);
     // Duplicate a few points: their nearest neighbour is then at distance exactly 0.
     const data = Float64Array.from(g.data);
@@ -45,7 +45,7 @@ describe('precision and recall (Kynkäänniemi et al. 2019)', () => {
     expect(r.recall).toBe(0);
   });
 
-  it('match the float64 reference on every toy preset, with tiles (560 points), k = 1, 3, 5', async () => {
+  it('match the float64 reference on every toy preset (560 points), k = 1, 3, 5', async () => {
     const base = { ...TOY_DEFAULTS, nReal: 560, nGenerated: 530 };
     for (const name of TOY_PRESET_NAMES) {
       const data = toyData(toyControlsForPreset(name, base));
@@ -57,6 +57,21 @@ describe('precision and recall (Kynkäänniemi et al. 2019)', () => {
         expect(Math.abs(r.recall - ref.recall)).toBeLessThanOrEqual(1 / 560 + 1e-7);
       }
     }
+  });
+
+  it('match the float64 reference when the N × N work spans two tiles (N = 2,100 > 2²² / N rows), memorisation ratio too', async () => {
+    const base = { ...TOY_DEFAULTS, nReal: 2100, nGenerated: 2100 };
+    expect(tileRowsFor(2100)).toBeLessThan(2100);
+    const data = toyData(toyControlsForPreset('blurry', base));
+    const r = await expectNoLeak(() => precisionRecall(data.real, data.generated));
+    const ref = precisionRecallRef(data.real, data.generated, 3);
+    expect(Math.abs(r.precision - ref.precision)).toBeLessThanOrEqual(1 / 2100 + 1e-7);
+    expect(Math.abs(r.recall - ref.recall)).toBeLessThanOrEqual(1 / 2100 + 1e-7);
+    const radii = tf.tidy(() => kthNeighbourSqDistances(tf.tensor2d(Float32Array.from(data.real.data), [2100, 2]), 3).dataSync());
+    const radiiRef = kthNeighbourSqRef(data.real, 3);
+    for (let i = 0; i < 2100; i++) expect(Math.abs(radii[i] - radiiRef[i])).toBeLessThan(1e-5 * (1 + radiiRef[i]));
+    const m = await expectNoLeak(() => memorisationRatio(data.real, data.heldOut, data.generated));
+    expect(Math.abs(m.ratio - memorisationRatioRef(data.real, data.heldOut, data.generated))).toBeLessThan(1e-3 * m.ratio);
   });
 
   it('separate quality from coverage: collapse keeps precision and loses recall, blur the reverse', async () => {

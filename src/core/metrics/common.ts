@@ -13,6 +13,7 @@
  * - `sampleWithoutReplacement(n, m, rng)`: m distinct indices from 0..n−1 (partial Fisher–Yates).
  * - `rowTiles(n, tile)`: [start, size] pairs covering 0..n−1.
  * - `TILE_ROWS`: rows per tile for N × N work (512).
+ * - `TILE_ELEMENTS`, `tileRowsFor(cols)`: rows per tile from an element budget (k-NN work).
  * - `MetricResult`: the `{ warning }` field every result carries.
  * - `joinWarnings(...ws)`: join non-null warnings into one message.
  * - `MetricCache`, `createMetricCache()`, `cacheGet`, `cachePut`, `CacheSource`: reuse of work that
@@ -84,6 +85,19 @@ export function sampleWithoutReplacement(n: number, m: number, rng: Rng): Int32A
     idx[j] = t;
   }
   return idx.slice(0, m);
+}
+
+/**
+ * Elements per tile for pairwise work whose rows are all compared with every column: 2²² float32
+ * values (16 MB), within any WebGL texture budget. At N = 2,000 a whole N × N matrix fits in one
+ * tile, which saves the per-tile ops (slices, partial reductions, accumulations) that dominate on
+ * WebAssembly at these sizes.
+ */
+export const TILE_ELEMENTS = 1 << 22;
+
+/** Rows per tile when each row meets `cols` columns: as many as fit in TILE_ELEMENTS, at least 1. */
+export function tileRowsFor(cols: number): number {
+  return Math.max(1, Math.floor(TILE_ELEMENTS / Math.max(1, cols)));
 }
 
 /** Consecutive [start, size] row blocks of at most `tile` rows covering 0..n−1. */

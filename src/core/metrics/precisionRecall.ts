@@ -8,8 +8,9 @@
  *   precision = (1/|Φ_gen|) Σ_{φ ∈ Φ_gen} f_k(φ, Φ_real)   (how much of what is generated is realistic)
  *   recall    = (1/|Φ_real|) Σ_{φ ∈ Φ_real} f_k(φ, Φ_gen)  (how much of the real data is covered)
  *
- * Both are fractions in [0, 1]. The N² distances are computed on the device in 512-row tiles, and
- * the k-th neighbour distance of each row is selected there too (see `kthNeighbourSqDistances`).
+ * Both are fractions in [0, 1]. The N² distances are computed on the device in row tiles of at
+ * most `TILE_ELEMENTS` entries (one tile up to N ≈ 2,000), and the k-th neighbour distance of each
+ * row is selected there too (see `kthNeighbourSqDistances`).
  *
  * Exports:
  * - `kthNeighbourSqDistances(x, k, selection)`: squared k-NN radius of every row of x (tfjs, in a tidy).
@@ -18,7 +19,7 @@
  * - `PrecisionRecallOptions`, `PrecisionRecallResult`, `MemorisationOptions`, `MemorisationResult`.
  */
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { cacheGet, cachePut, requirePoints, requireSameDim, rowTiles, toTensor2D, type MetricCache, type MetricResult, type PointSet } from './common';
+import { cacheGet, cachePut, requirePoints, requireSameDim, rowTiles, tileRowsFor, toTensor2D, type MetricCache, type MetricResult, type PointSet } from './common';
 import { offsetSquaredDistances, squaredDistances } from './linalg';
 
 /**
@@ -44,9 +45,9 @@ export function kthNeighbourSqDistances(x: Tensor2D, k: number, selection: 'topk
   const n = x.shape[0];
   const useTopk = selection === 'topk';
   const parts: Tensor1D[] = [];
-  for (const [start, size] of rowTiles(n)) {
+  for (const [start, size] of rowTiles(n, tileRowsFor(n))) {
     parts.push(tf.tidy(() => {
-      const rows = tf.slice(x, [start, 0], [size, -1]) as Tensor2D;
+      const rows = start === 0 && size === n ? x : tf.slice(x, [start, 0], [size, -1]) as Tensor2D;
       if (useTopk) {
         // −D straight from the product: the k + 1 largest of −D are the k + 1 smallest of D.
         const negDist = offsetSquaredDistances(rows, x, null, null, -1);
@@ -105,14 +106,18 @@ export async function precisionRecall(real: PointSet, generated: PointSet, optio
     const negRadiusReal = tf.neg(radiusReal) as Tensor1D;
     const negRadiusGen = tf.neg(kthNeighbourSqDistances(g, k)) as Tensor1D;
     // g is inside real ball j iff ‖g − r_j‖² − R_j ≤ 0, i.e. iff the row minimum of that is ≤ 0;
-    // real point j is inside generated ball g iff ‖g − r_j‖² − R_g ≤ 0 (a column minimum).
+    // real point j is inside generated ball g iff ‖g − r_j‖² − R_g ≤ 0 (a column minimum). Both
+    // come from ONE distance block per tile, offset by a row and by a column of radii: a second
+    // distance product would cost more than the two broadcast additions.
     let precisionHits = tf.scalar(0);
     let recallSlack = tf.fill([real.n], Infinity);
-    for (const [start, size] of rowTiles(generated.n)) {
+    for (const [start, size] of rowTiles(generated.n, tileRowsFor(real.n))) {
       const [p, c] = tf.tidy(() => {
-        const gTile = tf.slice(g, [start, 0], [size, -1]) as Tensor2D;
-        const toRealBalls = offsetSquaredDistances(gTile, r, null, negRadiusReal);
-        const toGenBalls = offsetSquaredDistances(gTile, r, tf.slice(negRadiusGen, [start], [size]), null);
+        const whole = start === 0 && size === generated.n;
+        const gTile = whole ? g : tf.slice(g, [start, 0], [size, -1]) as Tensor2D;
+        const dist = offsetSquaredDistances(gTile, r);
+        const toRealBalls = tf.add(dist, negRadiusReal);
+        const toGenBalls = tf.add(dist, tf.reshape(whole ? negRadiusGen : tf.slice(negRadiusGen, [start], [size]), [-1, 1]));
         const inReal = tf.lessEqual(tf.min(toRealBalls, 1), 0);
         return [tf.add(precisionHits, tf.sum(tf.cast(inReal, 'float32'))), tf.minimum(recallSlack, tf.min(toGenBalls, 0))];
       });
@@ -142,9 +147,9 @@ export async function precisionRecall(real: PointSet, generated: PointSet, optio
  */
 function meanNearestDistance(query: Tensor2D, train: Tensor2D): tf.Scalar {
   let total = tf.scalar(0);
-  for (const [start, size] of rowTiles(query.shape[0])) {
+  for (const [start, size] of rowTiles(query.shape[0], tileRowsFor(train.shape[0]))) {
     const next = tf.tidy(() => {
-      const q = tf.slice(query, [start, 0], [size, -1]) as Tensor2D;
+      const q = start === 0 && size === query.shape[0] ? query : tf.slice(query, [start, 0], [size, -1]) as Tensor2D;
       const nearest = tf.gather(train, tf.argMin(offsetSquaredDistances(q, train), 1));
       return tf.add(total, tf.sum(tf.sqrt(tf.sum(tf.square(tf.sub(q, nearest)), 1))));
     });
