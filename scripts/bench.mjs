@@ -51,7 +51,7 @@ if (!chrome) throw new Error('No Chromium found: set CHROME_PATH or install Debi
 
 if (!flags['no-build'] || !existsSync(`${OUT}/index.html`)) {
   console.log(`Building the site under ${BASE} into ${OUT}/ …`);
-  const r = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, BASE_PATH: BASE } });
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit', env: { ...process.env, BASE_PATH: BASE, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error('The build failed.');
 }
 
