@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
-  fitDiagonalGaussian, memorisingKde, mixtureLikelihoods, PIXEL_STD, ringTemplate, sampleImageData, sampleQ2,
+  fitDiagonalGaussian, memorisingKde, MemorisingKde, mixtureLikelihoods, PIXEL_STD, ringTemplate, sampleImageData, sampleQ2,
 } from '../../src/core/metrics/likelihood';
 import { pointSet } from '../../src/core/metrics/common';
 import { diagGaussianLogDensityRef, kdeLogLikelihoodRef, logQ2Ref } from '../../src/core/ref/metrics';
@@ -128,6 +128,24 @@ describe('the memorising KDE', () => {
     expect(r.trainLogLik[hs.length - 1]).toBeCloseTo(-Math.log(120) - 0.5 * D * Math.log(2 * Math.PI * h * h), 3);
     expect(r.warning).toMatch(/below 0/);
     r.trainBitsPerDim.forEach((b, i) => expect(b).toBeCloseTo(-r.trainLogLik[i] / (D * Math.LN2) + 8, 9));
+  });
+
+  it('an evaluator that keeps its distances gives the same curve for any bandwidths and frees them', async () => {
+    const before = tf.memory().numTensors;
+    const kde = new MemorisingKde(train, test);
+    const whole = await kde.curve(hs);
+    const afterBuild = tf.memory().numTensors;
+    for (let i = 0; i < hs.length; i++) {
+      const one = await kde.curve([hs[i]]);
+      expect(one.trainLogLik[0]).toBeCloseTo(whole.trainLogLik[i], 3);
+      expect(one.testLogLik[0]).toBeCloseTo(whole.testLogLik[i], 3);
+    }
+    expect(tf.memory().numTensors).toBe(afterBuild);
+    const once = await memorisingKde(train, test, hs);
+    expect(Array.from(once.testLogLik)).toEqual(Array.from(whole.testLogLik));
+    kde.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(kde.curve([])).rejects.toThrow(/at least one bandwidth/);
   });
 
   it('degenerate input: messages, never NaN', async () => {

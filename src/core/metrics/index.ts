@@ -29,7 +29,7 @@ export {
   type BiasVersusN, type BiasVersusNOptions,
 } from './toyGaussians';
 export {
-  PIXEL_STD, ringTemplate, sampleImageData, fitDiagonalGaussian, sampleQ2, mixtureLikelihoods, memorisingKde,
+  PIXEL_STD, ringTemplate, sampleImageData, fitDiagonalGaussian, sampleQ2, mixtureLikelihoods, memorisingKde, MemorisingKde,
   type DiagGaussian, type MixtureLikelihoods, type KdeCurve,
 } from './likelihood';
 export {

@@ -23,6 +23,7 @@
  * - `DiagGaussian`, `fitDiagonalGaussian(train)`: q₀.
  * - `sampleQ2(q0, alpha, n, seed)`: samples of q₂ with a flag for the ones from q₀.
  * - `mixtureLikelihoods(x, q0, alpha)`: async log q₀, log q₂ per image, means, bits/dim, the bound.
+ * - `MemorisingKde`: the KDE's distances kept on the device, `curve(hs)` for any bandwidths.
  * - `memorisingKde(train, test, hs)`: async train and test log-likelihood of the KDE per bandwidth.
  * - `MixtureLikelihoods`, `KdeCurve`: their results.
  */
@@ -198,49 +199,87 @@ export interface KdeCurve extends MetricResult {
 }
 
 /**
- * Train and test log-likelihood of the memorising KDE q_h(x) = (1/N) Σₙ N(x; xₙ, h² I) for each
- * bandwidth h, by an exact log-sum-exp over the N training images:
+ * The memorising KDE q_h(x) = (1/N) Σₙ N(x; xₙ, h² I) on a training set, scored on the training
+ * images themselves and on test images, for any bandwidths h, by an exact log-sum-exp:
  *   log q_h(x) = logsumexp_n(−‖x − xₙ‖² / (2h²)) − log N − (D/2) log(2π h²).
- * The squared distances are computed once (tiles of 512 rows); a training image's distance to
- * itself is set to exactly 0, which float32 expansion would otherwise blur at tiny h.
- *
- * @param hs bandwidths in pixel units (> 0). Warns when bits/dim drop below 0 (a density spikier
- *   than one 8-bit level, which no probability of discrete pixels could match).
+ * The squared distances (train × train and test × train, in tiles of 512 rows) are computed once
+ * when the evaluator is built and kept on the device, so a new bandwidth costs O(N²) rather than
+ * O(N² D). A training image's distance to itself is set to exactly 0, which float32 expansion
+ * would otherwise blur at tiny h. Owns two tensors: call `dispose()`.
+ */
+export class MemorisingKde {
+  readonly D: number;
+  readonly N: number;
+  private trainDist: Tensor2D;
+  private testDist: Tensor2D;
+
+  constructor(train: PointSet, test: PointSet) {
+    requirePoints(train, 'training');
+    requirePoints(test, 'test');
+    requireSameDim(train, test);
+    const D = train.d, N = train.n;
+    this.D = D;
+    this.N = N;
+    [this.trainDist, this.testDist] = tf.tidy(() => {
+      const t0 = toTensor2D(train);
+      const centre = tf.mean(t0, 0);
+      const t = tf.sub(t0, centre) as Tensor2D;
+      const q = tf.sub(toTensor2D(test), centre) as Tensor2D;
+      // int32 oneHot then cast: the wasm backend ignores oneHot's dtype argument.
+      const offDiagonal = (start: number, size: number) => tf.sub(1, tf.cast(tf.oneHot(tf.range(start, start + size, 1, 'int32'), N), 'float32'));
+      const trainDist = tf.concat(rowTiles(N).map(([start, size]) =>
+        tf.mul(squaredDistances(tf.slice(t, [start, 0], [size, -1]), t), N > 1 ? offDiagonal(start, size) : 0))) as Tensor2D;
+      const testDist = tf.concat(rowTiles(test.n).map(([start, size]) => squaredDistances(tf.slice(q, [start, 0], [size, -1]), t))) as Tensor2D;
+      return [trainDist, testDist];
+    });
+  }
+
+  /**
+   * Mean train and test log-likelihood (nats per image) and bits/dim for each bandwidth.
+   * @param hs bandwidths in pixel units (> 0). Warns when training bits/dim drop below 0 (a
+   *   density spikier than one 8-bit level, which no probability of discrete pixels could match).
+   */
+  async curve(hs: readonly number[]): Promise<KdeCurve> {
+    if (hs.length === 0) throw new Error('Give at least one bandwidth.');
+    for (const h of hs) if (!(h > 0 && Number.isFinite(h))) throw new Error(`Every bandwidth must be positive (got ${h}).`);
+    const { D, N } = this;
+    const out = tf.tidy(() => {
+      const meanLogLik = (dist: tf.Tensor, h: number) =>
+        tf.sub(tf.mean(tf.logSumExp(tf.mul(dist, -1 / (2 * h * h)), 1)), Math.log(N) + 0.5 * D * Math.log(2 * Math.PI * h * h));
+      return tf.stack([tf.stack(hs.map((h) => meanLogLik(this.trainDist, h))), tf.stack(hs.map((h) => meanLogLik(this.testDist, h)))]);
+    });
+    let v: Float32Array;
+    try {
+      v = (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+    const H = hs.length;
+    const trainLogLik = Float64Array.from(v.subarray(0, H)), testLogLik = Float64Array.from(v.subarray(H));
+    const trainBitsPerDim = trainLogLik.map((l) => bitsPerDim(-l, D, PIXEL_LEVELS));
+    const testBitsPerDim = testLogLik.map((l) => bitsPerDim(-l, D, PIXEL_LEVELS));
+    const negative = trainBitsPerDim.some((b) => b < 0);
+    return {
+      hs: Float64Array.from(hs), trainLogLik, testLogLik, trainBitsPerDim, testBitsPerDim,
+      warning: negative ? 'Training bits/dim below 0: the KDE is spikier than one 8-bit pixel level, which no probability of discrete pixels could match; evaluated with dequantisation noise its likelihood would collapse.' : null,
+    };
+  }
+
+  dispose(): void {
+    this.trainDist.dispose();
+    this.testDist.dispose();
+  }
+}
+
+/**
+ * Train and test log-likelihood of the memorising KDE for each bandwidth h in one call (builds a
+ * `MemorisingKde`, evaluates, frees it).
  */
 export async function memorisingKde(train: PointSet, test: PointSet, hs: readonly number[]): Promise<KdeCurve> {
-  requirePoints(train, 'training');
-  requirePoints(test, 'test');
-  requireSameDim(train, test);
-  if (hs.length === 0) throw new Error('Give at least one bandwidth.');
-  for (const h of hs) if (!(h > 0 && Number.isFinite(h))) throw new Error(`Every bandwidth must be positive (got ${h}).`);
-  const D = train.d, N = train.n;
-  const out = tf.tidy(() => {
-    const t0 = toTensor2D(train);
-    const centre = tf.mean(t0, 0);
-    const t = tf.sub(t0, centre) as Tensor2D;
-    const q = tf.sub(toTensor2D(test), centre) as Tensor2D;
-    // int32 oneHot then cast: the wasm backend ignores oneHot's dtype argument.
-    const offDiagonal = (start: number, size: number) => tf.sub(1, tf.cast(tf.oneHot(tf.range(start, start + size, 1, 'int32'), N), 'float32'));
-    const trainDist = tf.concat(rowTiles(N).map(([start, size]) =>
-      tf.mul(squaredDistances(tf.slice(t, [start, 0], [size, -1]), t), N > 1 ? offDiagonal(start, size) : 0)));
-    const testDist = tf.concat(rowTiles(test.n).map(([start, size]) => squaredDistances(tf.slice(q, [start, 0], [size, -1]), t)));
-    const meanLogLik = (dist: tf.Tensor, h: number) =>
-      tf.sub(tf.mean(tf.logSumExp(tf.mul(dist, -1 / (2 * h * h)), 1)), Math.log(N) + 0.5 * D * Math.log(2 * Math.PI * h * h));
-    return tf.stack([tf.stack(hs.map((h) => meanLogLik(trainDist, h))), tf.stack(hs.map((h) => meanLogLik(testDist, h)))]);
-  });
-  let v: Float32Array;
+  const kde = new MemorisingKde(train, test);
   try {
-    v = (await out.data()) as Float32Array;
+    return await kde.curve(hs);
   } finally {
-    out.dispose();
+    kde.dispose();
   }
-  const H = hs.length;
-  const trainLogLik = Float64Array.from(v.subarray(0, H)), testLogLik = Float64Array.from(v.subarray(H));
-  const trainBitsPerDim = trainLogLik.map((l) => bitsPerDim(-l, D, PIXEL_LEVELS));
-  const testBitsPerDim = testLogLik.map((l) => bitsPerDim(-l, D, PIXEL_LEVELS));
-  const negative = trainBitsPerDim.some((b) => b < 0);
-  return {
-    hs: Float64Array.from(hs), trainLogLik, testLogLik, trainBitsPerDim, testBitsPerDim,
-    warning: negative ? 'Training bits/dim below 0: the KDE is spikier than one 8-bit pixel level, which no probability of discrete pixels could match; evaluated with dequantisation noise its likelihood would collapse.' : null,
-  };
 }
