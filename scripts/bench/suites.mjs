@@ -13,5 +13,6 @@
  */
 import pages from './pages.mjs';
 import kde from './kde.mjs';
+import gan from './gan.mjs';
 
-export const suites = [pages, kde];
+export const suites = [pages, kde, gan];

@@ -12,4 +12,7 @@ export const widgetComponents: Readonly<Record<string, () => Promise<{ default: 
   'beta-vae': () => import('./beta-vae/BetaVae'),
   'reparam-trick': () => import('./reparam-trick/ReparamTrick'),
   'elbo-gap': () => import('./elbo-gap/ElboGap'),
+  'gan-losses': () => import('./gan-losses/GanLosses'),
+  'gan-optimal-d': () => import('./gan-optimal-d/GanOptimalD'),
+  'gan-2d': () => import('./gan-2d/Gan2d'),
 };

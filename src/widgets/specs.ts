@@ -8,7 +8,10 @@ import { kdeBandwidthSpec } from './kde-bandwidth/spec.ts';
 import { betaVaeSpec } from './beta-vae/spec.ts';
 import { reparamTrickSpec } from './reparam-trick/spec.ts';
 import { elboGapSpec } from './elbo-gap/spec.ts';
+import { ganLossesSpec } from './gan-losses/spec.ts';
+import { ganOptimalDSpec } from './gan-optimal-d/spec.ts';
+import { gan2dSpec } from './gan-2d/spec.ts';
 
-const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec];
+const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec];
 
 export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));

@@ -175,6 +175,7 @@ describe('readouts beside the live plot', () => {
     const snapshot: GanSnapshot = { samples: fake, dAtSamples: new Float32Array(512), grad: new Float32Array(1024), grid: null, manifold: null, loss: 'saturating', dSteps: 0, gSteps: 0 };
     const r = ganReadouts(real, snapshot, ring);
     expect([r.covered, r.total]).toEqual([1, 8]);
+    expect(Array.from(r.isCovered!)).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
     // mode collapse: the data has 7 modes the model misses (forward KL large); the model's mass is
     // all on a real mode (reverse KL small): the mode-seeking picture of the chapter's table.
     expect(r.klDataModel).toBeGreaterThan(2);

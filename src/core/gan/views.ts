@@ -71,6 +71,8 @@ export interface GanReadouts {
   /** Modes covered (`modeCoverage`), or null for a data set that is not a Gaussian mixture. */
   covered: number | null;
   total: number | null;
+  /** Per mode of the mixture, 1 where covered (`modeCoverage`), or null. */
+  isCovered: Uint8Array | null;
   /** Mean D(G(z)) over the view samples: how real the discriminator finds the fakes. */
   meanD: number;
   /** Mean ‖∂ℓ/∂x‖ over the view samples: how hard the generator loss pushes them. */
@@ -94,6 +96,7 @@ export function ganReadouts(real: ArrayLike<number>, snapshot: GanSnapshot, mixt
     klModelData: discreteKL(pModel, pData, KL_SMOOTHING),
     covered: coverage ? coverage.covered : null,
     total: coverage ? coverage.total : null,
+    isCovered: coverage ? coverage.isCovered : null,
     meanD: mean(snapshot.dAtSamples),
     gradNorm: meanNorm2D(snapshot.grad),
     pModel,
