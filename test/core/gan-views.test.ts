@@ -121,6 +121,19 @@ describe('GanRunSet: one run, or saturating and non-saturating side by side', ()
     expect(() => set.headStart(-1)).toThrow(/head start/);
   });
 
+  it('reports finite: 0 when either run diverges (the widget then pauses and offers a reset with lower rates)', async () => {
+    const set = own(new GanRunSet(small(), COMPARE_LOSSES));
+    set.step();
+    expect((await set.readMetrics()).finite).toBe(1);
+    const w = set.runs[1].discriminator.weights[0];
+    w.assign(tf.fill(w.shape, NaN));
+    set.step();
+    const m = await set.readMetrics();
+    expect(m.finite).toBe(0);
+    expect(Number.isFinite(m.dLoss0)).toBe(true);
+    expect(m.dLoss1).toBeNaN();
+  });
+
   it('keeps the tensor count constant while training and frees everything on dispose', async () => {
     const before = tf.memory().numTensors;
     const set = new GanRunSet(small(), COMPARE_LOSSES);
