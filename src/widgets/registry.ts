@@ -15,4 +15,7 @@ export const widgetComponents: Readonly<Record<string, () => Promise<{ default: 
   'gan-losses': () => import('./gan-losses/GanLosses'),
   'gan-optimal-d': () => import('./gan-optimal-d/GanOptimalD'),
   'gan-2d': () => import('./gan-2d/Gan2d'),
+  'metrics-lab': () => import('./metrics-lab/MetricsLab'),
+  'likelihood-samples': () => import('./likelihood-samples/LikelihoodSamples'),
+  'perplexity': () => import('./perplexity/Perplexity'),
 };

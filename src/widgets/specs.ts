@@ -11,7 +11,10 @@ import { elboGapSpec } from './elbo-gap/spec.ts';
 import { ganLossesSpec } from './gan-losses/spec.ts';
 import { ganOptimalDSpec } from './gan-optimal-d/spec.ts';
 import { gan2dSpec } from './gan-2d/spec.ts';
+import { metricsLabSpec } from './metrics-lab/spec.ts';
+import { likelihoodSamplesSpec } from './likelihood-samples/spec.ts';
+import { perplexitySpec } from './perplexity/spec.ts';
 
-const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec];
+const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec, metricsLabSpec, likelihoodSamplesSpec, perplexitySpec];
 
 export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));

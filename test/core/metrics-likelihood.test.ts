@@ -143,9 +143,11 @@ describe('the memorising KDE', () => {
     expect(tf.memory().numTensors).toBe(afterBuild);
     const once = await memorisingKde(train, test, hs);
     expect(Array.from(once.testLogLik)).toEqual(Array.from(whole.testLogLik));
+    expect(kde.disposed).toBe(false);
     kde.dispose();
+    expect(kde.disposed).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
-    await expect(kde.curve([])).rejects.toThrow(/at least one bandwidth/);
+    await expect(kde.curve([0.1])).rejects.toThrow(/disposed/);
   });
 
   it('degenerate input: messages, never NaN', async () => {

@@ -212,6 +212,7 @@ export class MemorisingKde {
   readonly N: number;
   private trainDist: Tensor2D;
   private testDist: Tensor2D;
+  private freed = false;
 
   constructor(train: PointSet, test: PointSet) {
     requirePoints(train, 'training');
@@ -240,6 +241,7 @@ export class MemorisingKde {
    *   density spikier than one 8-bit level, which no probability of discrete pixels could match).
    */
   async curve(hs: readonly number[]): Promise<KdeCurve> {
+    if (this.freed) throw new Error('This KDE has been disposed.');
     if (hs.length === 0) throw new Error('Give at least one bandwidth.');
     for (const h of hs) if (!(h > 0 && Number.isFinite(h))) throw new Error(`Every bandwidth must be positive (got ${h}).`);
     const { D, N } = this;
@@ -265,7 +267,13 @@ export class MemorisingKde {
     };
   }
 
+  /** True once `dispose()` has freed the distances. */
+  get disposed(): boolean {
+    return this.freed;
+  }
+
   dispose(): void {
+    this.freed = true;
     this.trainDist.dispose();
     this.testDist.dispose();
   }
