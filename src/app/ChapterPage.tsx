@@ -5,6 +5,21 @@ import type { CompiledChapter, TocEntry } from '../content/compile';
 import { href } from './router';
 import { WidgetSlot } from '../ui/WidgetSlot';
 
+/**
+ * Wait (briefly) for the KaTeX faces most formulas use. Laying math out in a fallback font and
+ * again when the real one arrives moves the text around it; the pages preload these faces, so the
+ * wait is usually nothing. Never longer than FONT_WAIT_MS: a slow font must not hold the text back.
+ */
+const FONT_WAIT_MS = 800;
+function mathFontsReady(): Promise<unknown> {
+  if (!('fonts' in document)) return Promise.resolve();
+  const faces = ['1em KaTeX_Main', 'italic 1em KaTeX_Math', 'bold 1em KaTeX_Main', '1em KaTeX_AMS', '1em KaTeX_Size1', '1em KaTeX_Size2'];
+  return Promise.race([
+    Promise.all(faces.map((f) => document.fonts.load(f).catch(() => undefined))),
+    new Promise((r) => setTimeout(r, FONT_WAIT_MS)),
+  ]);
+}
+
 interface Mount {
   el: Element;
   id: string;
@@ -99,7 +114,10 @@ export default function ChapterPage({ slug }: { slug: string }) {
   useEffect(() => {
     let live = true;
     loaders[slug]()
-      .then((m) => live && setChapter(m.default))
+      .then(async (m) => {
+        if (m.default.hasMath) await mathFontsReady();
+        if (live) setChapter(m.default);
+      })
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;

@@ -137,14 +137,20 @@ export function contentPlugin(options: ContentPluginOptions): Plugin {
       const indexAsset = bundle['index.html'];
       if (!indexAsset || indexAsset.type !== 'asset') return;
       const html = String(indexAsset.source);
-      const page = (title: string, description: string, preload?: string) =>
+      // The KaTeX faces nearly every formula uses: preloading them on chapter pages means math is
+      // laid out once in its real font instead of shifting when the fonts arrive.
+      const mathFonts = Object.keys(bundle)
+        .filter((f) => /KaTeX_(Main-Regular|Main-Bold|Math-Italic|Size1-Regular|Size2-Regular|AMS-Regular|Caligraphic-Regular)-[^/]*\.woff2$/.test(f))
+        .map((f) => `    <link rel="preload" href="${base}${f}" as="font" type="font/woff2" crossorigin="anonymous" />\n`)
+        .join('');
+      const page = (title: string, description: string, preload?: string, math = false) =>
         html
-          .replace('</head>', preload ? `    <link rel="preload" href="${base}${preload}" as="fetch" crossorigin="anonymous" />\n  </head>` : '</head>')
+          .replace('</head>', `${preload ? `    <link rel="preload" href="${base}${preload}" as="fetch" crossorigin="anonymous" />\n` : ''}${math ? mathFonts : ''}  </head>`)
           .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`)
           .replace(/(<meta name="description" content=")[^"]*(")/, `$1${escapeHtml(description)}$2`);
       const site = 'Deep generative models, live';
       for (const c of load()) {
-        this.emitFile({ type: 'asset', fileName: `chapters/${c.slug}/index.html`, source: page(`${c.title} · ${site}`, c.summary, assetNames.get(c.slug)) });
+        this.emitFile({ type: 'asset', fileName: `chapters/${c.slug}/index.html`, source: page(`${c.title} · ${site}`, c.summary, assetNames.get(c.slug), c.hasMath) });
       }
       for (const r of options.routes ?? []) {
         this.emitFile({ type: 'asset', fileName: `${r}/index.html`, source: page(`${r[0].toUpperCase()}${r.slice(1)} · ${site}`, `The ${r} of ${site}.`) });
