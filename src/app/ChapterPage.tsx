@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { chapters, loaders } from 'virtual:chapters';
 import type { CompiledChapter, TocEntry } from '../content/compile';
-import { href } from './router';
+import { href, scrollToId } from './router';
 import { WidgetSlot } from '../ui/WidgetSlot';
 
 /**
@@ -141,7 +141,7 @@ export default function ChapterPage({ slug }: { slug: string }) {
     });
     setMounts(found);
     // Honour a #hash once the chapter has rendered (direct links to a section).
-    if (window.location.hash) document.getElementById(decodeURIComponent(window.location.hash.slice(1)))?.scrollIntoView();
+    if (window.location.hash) scrollToId(decodeURIComponent(window.location.hash.slice(1)));
   }, [chapter]);
 
   usePrintOpensAnswers(article);

@@ -35,6 +35,25 @@ function emit() {
 }
 if (typeof window !== 'undefined') window.addEventListener('popstate', emit);
 
+/**
+ * Scroll a heading (or any element) into view and keep it there while the page settles: sections
+ * far from the viewport are laid out lazily (content-visibility), so the first jump uses estimated
+ * heights and the target can move as the sections around it render. Re-aim for a few frames.
+ */
+export function scrollToId(id: string): void {
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.scrollIntoView();
+  let frames = 0;
+  const settle = () => {
+    const top = el.getBoundingClientRect().top;
+    const want = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+    if (Math.abs(top - want) > 2) el.scrollIntoView();
+    if (++frames < 20) requestAnimationFrame(settle);
+  };
+  requestAnimationFrame(settle);
+}
+
 /** Navigate within the app (pushState), then scroll to the hash target or the top. */
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   const url = new URL(to, window.location.href);
@@ -47,7 +66,7 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   }
   if (url.hash) {
     // Wait for the new page to render before scrolling to its heading.
-    requestAnimationFrame(() => document.getElementById(decodeURIComponent(url.hash.slice(1)))?.scrollIntoView());
+    requestAnimationFrame(() => scrollToId(decodeURIComponent(url.hash.slice(1))));
   }
 }
 
@@ -78,7 +97,12 @@ export function interceptLinks(e: MouseEvent | React.MouseEvent): void {
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, window.location.href);
   if (url.origin !== window.location.origin || !url.pathname.startsWith(BASE)) return;
-  if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) return; // in-page anchor
   e.preventDefault();
+  if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) {
+    // In-page anchor: record it in history and scroll until the lazily laid-out page settles.
+    history.pushState(history.state, '', url.hash);
+    scrollToId(decodeURIComponent(url.hash.slice(1)));
+    return;
+  }
   navigate(url.pathname + url.search + url.hash);
 }
