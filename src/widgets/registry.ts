@@ -18,4 +18,7 @@ export const widgetComponents: Readonly<Record<string, () => Promise<{ default: 
   'metrics-lab': () => import('./metrics-lab/MetricsLab'),
   'likelihood-samples': () => import('./likelihood-samples/LikelihoodSamples'),
   'perplexity': () => import('./perplexity/Perplexity'),
+  'noise-schedules': () => import('./noise-schedules/NoiseSchedules'),
+  'forward-process': () => import('./forward-process/ForwardProcess'),
+  'diffusion-trainer': () => import('./diffusion-trainer/DiffusionTrainer'),
 };

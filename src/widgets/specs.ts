@@ -14,7 +14,10 @@ import { gan2dSpec } from './gan-2d/spec.ts';
 import { metricsLabSpec } from './metrics-lab/spec.ts';
 import { likelihoodSamplesSpec } from './likelihood-samples/spec.ts';
 import { perplexitySpec } from './perplexity/spec.ts';
+import { noiseSchedulesSpec } from './noise-schedules/spec.ts';
+import { forwardProcessSpec } from './forward-process/spec.ts';
+import { diffusionTrainerSpec } from './diffusion-trainer/spec.ts';
 
-const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec, metricsLabSpec, likelihoodSamplesSpec, perplexitySpec];
+const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec, metricsLabSpec, likelihoodSamplesSpec, perplexitySpec, noiseSchedulesSpec, forwardProcessSpec, diffusionTrainerSpec];
 
 export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));
