@@ -38,7 +38,9 @@ function readCounter() {
 
 async function openWidget(page, url) {
   await page.goto(url);
-  await page.locator('#beta-vae').scrollIntoViewIfNeeded();
+  // The figure's top, where the lazy loader looks (centring a figure this tall would leave it out).
+  await page.locator('#beta-vae').waitFor({ state: 'attached', timeout: 60_000 });
+  await page.evaluate(() => document.getElementById('beta-vae').scrollIntoView({ block: 'start' }));
   // Ready when the untrained model's first evaluation is on screen.
   await page.waitForFunction(() => document.querySelector('#beta-vae [data-testid="vae-view-step"]')?.textContent === '0', null, { timeout: 180_000 });
   return page.locator('#beta-vae .backend-badge[data-backend]').getAttribute('data-backend', { timeout: 30_000 });

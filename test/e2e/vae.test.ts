@@ -16,10 +16,20 @@ const text = async (page: Page, selector: string) => ((await page.locator(select
 /** "−7.419" → −7.419 (the widgets print a real minus sign). */
 const num = (s: string) => Number(s.replace('−', '-'));
 
+/**
+ * Bring a widget's top into view. (Not scrollIntoViewIfNeeded on the figure: that centres it, and
+ * the β-VAE's figure is taller than two screens, which leaves its top, where the lazy loader looks,
+ * more than its 600 px margin above the viewport.)
+ */
+async function scrollTo(page: Page, widget: string): Promise<void> {
+  await page.locator(`#${widget}`).waitFor({ state: 'attached' });
+  await page.evaluate((id) => document.getElementById(id)!.scrollIntoView({ block: 'start' }), widget);
+}
+
 /** Wait until a readout shows something other than the "…" placeholder, and return it. */
 async function readout(page: Page, widget: string, testId: string): Promise<string> {
   const sel = `#${widget} [data-testid="${testId}"]`;
-  await page.locator(`#${widget}`).scrollIntoViewIfNeeded();
+  await scrollTo(page, widget);
   await page.waitForFunction((s) => {
     const t = document.querySelector(s)?.textContent ?? '…';
     return t !== '…' && t !== '';

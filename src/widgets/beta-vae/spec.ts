@@ -6,7 +6,7 @@ export const betaVaeSpec = defineSpec({
   title: 'β-VAE, trained live',
   description: 'A variational autoencoder trained in the browser on handwritten digits or a 2-D toy set, with β on a log slider that can move while it trains: the loss terms, the rate–distortion plane, the latent space, the decoded manifold, prior samples, reconstructions and the KL per latent dimension.',
   chapter: 'vae',
-  height: 1500,
+  height: 2300,
   runs: true,
   params: {
     data: {
