@@ -14,5 +14,6 @@
 import pages from './pages.mjs';
 import kde from './kde.mjs';
 import gan from './gan.mjs';
+import vae from './vae.mjs';
 
-export const suites = [pages, kde, gan];
+export const suites = [pages, kde, gan, vae];
