@@ -233,6 +233,15 @@ export function LabView() {
     const body = c.entry.ok ? text(c.entry.value as never) : '—';
     return <span className={stale(c)} data-metric={name} data-round={c.round}>{body}</span>;
   };
+  // A flag cell: ⚑ or · once the metric has a value, — when it ended in a message, … until then.
+  const flagSlots: Record<PanelMetric, (keyof PanelState)[]> = {
+    fid: ['fid', 'perfectFid'], kid: ['kid'], precision: ['precisionRecall'], recall: ['precisionRecall'],
+    is: ['inception', 'inceptionReal'], mmd: ['mmd'], memorisation: ['memorisation'],
+  };
+  const flagText = (m: PanelMetric) => {
+    if (flags[m] !== null) return flags[m] ? '⚑' : '·';
+    return flagSlots[m].every((slot) => fresh(panel[slot])) ? '—' : '…';
+  };
   const flag = (m: PanelMetric) => (flags[m] ? <span className="metric-flag" title={`Flags a failure: ${TOY_FLAG_RULES[m]}.`}> ⚑</span> : null);
 
   const fidTex = f
@@ -330,7 +339,7 @@ export function LabView() {
             ))}
             <tr className="live" data-testid="metrics-live-flags">
               <th scope="row">now</th>
-              {PANEL_METRICS.map((m) => <td key={m} data-flag={m}>{flags[m] === null ? '…' : flags[m] ? '⚑' : '·'}</td>)}
+              {PANEL_METRICS.map((m) => <td key={m} data-flag={m}>{flagText(m)}</td>)}
             </tr>
           </tbody>
         </table>
