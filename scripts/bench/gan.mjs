@@ -41,7 +41,14 @@ async function openWidget(ctx, backend, setting) {
   const browser = await ctx.launch();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(`${ctx.site}chapters/gan/?${setting.query}&backend=${backend}`);
-  await page.locator('#gan .widget-toolbar').scrollIntoViewIfNeeded();
+  // Sections far from the viewport are laid out only near it (content-visibility), at an estimated
+  // height until then: scroll to the widget's section first, then to the widget.
+  for (let i = 0; i < 40 && (await page.locator('#gan .widget-frame > .widget-loading[aria-hidden="true"]').count()) > 0; i++) {
+    await page.evaluate(() => document.getElementById('gan')?.closest('section')?.scrollIntoView());
+    await page.waitForTimeout(100);
+    await page.locator('#gan .widget-toolbar').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(250);
+  }
   await page.waitForFunction(() => document.querySelector('#gan [data-testid="gan-iteration"]')?.dataset.iteration === '0', null, { timeout: 180_000 });
   const badge = await page.locator('#gan .backend-badge[data-backend]').getAttribute('data-backend', { timeout: 30_000 });
   // The view of the widget, not the text above it, is what must stay on screen while it trains.
