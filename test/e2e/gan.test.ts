@@ -89,8 +89,14 @@ describe('generator loss curves (#gan-losses)', () => {
     expect(await check()).toBe(-3.39);
     await w.page.waitForFunction(() => new URLSearchParams(location.search).get('gan-losses.a') === '-3.39');
 
+    // the least-squares loss and its gradient, ½(a − 1)² and a − 1
+    await w.page.locator('#gan-losses').getByLabel('Show the least-squares loss ½(a − 1)²').check();
+    await w.page.locator('#gan-losses [data-testid="gl-ls"]').waitFor();
+    expect(await text(w.page, 'gan-losses', 'gl-ls')).toBe(fmt(0.5 * (-3.39 - 1) ** 2, 4));
+    expect(await text(w.page, 'gan-losses', 'gl-gls')).toBe(fmt(-3.39 - 1, 4));
+
     // dragging on the gradient plot moves the marker to the pointer (probability axis: a = logit(x))
-    const plot = w.page.locator('#gan-losses .gl-grads svg');
+    const plot = w.page.locator('#gan-losses .gl-grads');
     await plot.scrollIntoViewIfNeeded();
     const box = (await plot.boundingBox())!;
     await w.page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
@@ -121,6 +127,8 @@ describe('optimal discriminator (#optimal-d)', () => {
     expect(await text(w.page, 'optimal-d', 'od-v')).toBe(await text(w.page, 'optimal-d', 'od-identity'));
     expect(num(await text(w.page, 'optimal-d', 'od-gap'))).toBeLessThan(1e-9);
     expect(num(await text(w.page, 'optimal-d', 'od-dev'))).toBeGreaterThan(0.3);
+    // both densities integrate to 1 on the quadrature grid
+    expect(await w.page.locator('#optimal-d .controls .widget-note').last().textContent()).toContain('∫p_data = 1.000000, ∫p_g = 1.000000');
 
     await w.page.getByRole('button', { name: 'Move p_g onto p_data' }).click();
     // the glide lasts about a second; at its end p_g's parameters are p_data's exactly

@@ -19,7 +19,7 @@ const HISTORY_MS = 500;
 /** Write the iteration counter's text at most this often (its data attribute every frame). */
 const STATUS_MS = 100;
 /** Read the losses back every this many iterations. */
-const READ_EVERY = 10;
+const READ_EVERY = 20;
 const HEAT_GRID = { ...DEFAULT_GRID, bins: 40 };
 const MANIFOLD_RESOLUTION = 21;
 /** The head start runs in chunks of this many D steps, letting the page paint between them. */
