@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
-  CANONICAL_RATIO, KERNELS, KdeEvaluator, SIX_POINTS, bimodalDensity, histogramDensity, logSpace,
+  CANONICAL_RATIO, KERNELS, KdeEvaluator, MAX_BINS, SIX_POINTS, bimodalDensity, histogramDensity, logSpace,
   sampleBimodal, scottBandwidth, silvermanBandwidth,
 } from '../../src/core/kde';
-import { heldOutLogLikRef, kdeAtRef, kdeGridRef, kernelRef, looLogLikRef } from '../../src/core/ref/kde';
+import {
+  binnedHeldOutLogLikRef, binnedKdeRef, heldOutLogLikRef, kdeAtRef, kdeGridRef, kernelRef, looLogLikRef,
+} from '../../src/core/ref/kde';
 
 /** Equal within tol, or the same infinity. */
 function near(got: number, want: number, tol: number) {
@@ -203,5 +205,138 @@ describe('the numbers chapter 2 quotes for the six points', () => {
     const hs = logSpace(1, 4, 301);
     const lls = hs.map((h) => looLogLikRef(SIX_POINTS, h, 'gaussian'));
     expect(hs[lls.indexOf(Math.max(...lls))]).toBeCloseTo(2.13, 1);
+  });
+});
+
+/*
+ * The binned estimate the widget draws for n > 2,000 (definition and error analysis in
+ * src/core/ref/kde.ts). Stated tolerances, against the exact float64 p̂, for every kernel and h in
+ * the slider's range [0.02, 5], on the widget's 512-point grid over [−6, 9]:
+ *
+ *   Gaussian:                  |p̃ − p̂| ≤ 1e-4 · max p̂ everywhere, and ≤ 2e-3 · p̂ wherever
+ *                              p̂ > 1e-3 · max p̂ (measured: 4e-5 and 7e-4). The residual binning
+ *                              error of a lone bump at u bandwidths is ≤ (u² − 1)/3072 relative;
+ *                              at the 1e-3 · max cut-off u² ≲ 7 for n ≥ 2,000, hence ≈ 2e-3.
+ *   Epanechnikov, triangular:  |p̃ − p̂| ≤ 1e-3 · max p̂ (measured 4e-4: first order in δ = h/64
+ *                              at the kernels' kinks), and p̃ = 0 exactly where p̂ = 0.
+ *   Uniform:                   counted, not binned: exact up to float32 rounding of a point lying
+ *                              on a box edge (one point's 1/(2nh)).
+ *
+ * 1e-3 of the maximum is 0.3 px on the widget's 300 px plot.
+ */
+describe('binned estimate (large n)', () => {
+  const G = grid(-6, 9, 512);
+  const HS = logSpace(0.02, 5, 7);
+  const big = sampleBimodal(10000, 1);
+  const sparse = sampleBimodal(2001, 1);
+  const maxOf = (a: ArrayLike<number>) => {
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, a[i]);
+    return m;
+  };
+
+  it('tfjs matches the float64 binned reference, every kernel and bandwidth', async () => {
+    const kde = new KdeEvaluator(big);
+    for (const k of KERNELS) {
+      for (const h of HS) {
+        const got = await kde.density(G, h, k, 'binned');
+        const want = binnedKdeRef(big, G, h, k);
+        const mx = maxOf(want);
+        // A box edge can land either side of a point in float32: one point's worth, 1/(2nh).
+        const tol = 1e-6 * mx + (k === 'uniform' ? 1.01 / (2 * big.length * h) : 0);
+        for (let i = 0; i < G.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol);
+      }
+    }
+    kde.dispose();
+  });
+
+  it('binned against exact within the stated tolerance, every kernel and h in [0.02, 5]', async () => {
+    for (const data of [big, sparse]) {
+      const kde = new KdeEvaluator(data);
+      for (const k of KERNELS) {
+        for (const h of HS) {
+          const got = await kde.density(G, h, k, 'binned');
+          const exact = kdeGridRef(data, G, h, k);
+          const mx = maxOf(exact);
+          for (let i = 0; i < G.length; i++) {
+            const err = Math.abs(got[i] - exact[i]);
+            if (k === 'gaussian') {
+              expect(err).toBeLessThan(1e-4 * mx);
+              if (exact[i] > 1e-3 * mx) expect(err).toBeLessThan(2e-3 * exact[i]);
+            } else if (k === 'uniform') {
+              expect(err).toBeLessThan(1e-6 * mx + 1.01 / (2 * data.length * h));
+            } else {
+              expect(err).toBeLessThan(1e-3 * mx);
+              if (exact[i] === 0) expect(got[i]).toBe(0);
+            }
+          }
+        }
+      }
+      kde.dispose();
+    }
+  });
+
+  it('the binned density integrates to 1', async () => {
+    const kde = new KdeEvaluator(big);
+    const g = grid(-15, 21, 16001);
+    for (const k of KERNELS) {
+      for (const h of [0.05, 0.7]) {
+        const p = await kde.density(g, h, k, 'binned');
+        const area = p.reduce((s, v) => s + v, 0) * (g[1] - g[0]);
+        expect(area).toBeCloseTo(1, 3);
+      }
+    }
+    kde.dispose();
+  });
+
+  it('held-out log-likelihood, binned: matches its reference, the exact value, and the exact path\'s −∞', async () => {
+    const train = big.slice(0, 2000), test = big.slice(8000, 8500);
+    const kde = new KdeEvaluator(train);
+    const hs = logSpace(0.02, 5, 12);
+    for (const k of KERNELS) {
+      const got = await kde.logLikelihood(hs, k, test, 'binned');
+      const exactTf = await kde.logLikelihood(hs, k, test);
+      hs.forEach((h, i) => {
+        near(got[i], binnedHeldOutLogLikRef(train, test, h, k), 1e-5);
+        // −∞ exactly where the exact float32 path gives −∞ (compact kernels: a test point with no
+        // training point within h; Gaussian: none within ~14 h, where float32 exp underflows).
+        expect(Number.isFinite(got[i])).toBe(Number.isFinite(exactTf[i]));
+        if (Number.isFinite(got[i])) near(got[i], heldOutLogLikRef(train, test, h, k), 1e-3);
+      });
+      expect(got.some((v) => Number.isFinite(v))).toBe(true);
+    }
+    kde.dispose();
+  });
+
+  it('falls back to the exact sum when the bins would exceed MAX_BINS', async () => {
+    const kde = new KdeEvaluator(big);
+    const h = 0.02;
+    const wide = grid(-6, -6 + (MAX_BINS + 10) * (h / 16), 300); // more Gaussian bins than allowed
+    const binned = await kde.density(wide, h, 'gaussian', 'binned');
+    const exact = await kde.density(wide, h, 'gaussian');
+    expect(Array.from(binned)).toEqual(Array.from(exact));
+    kde.dispose();
+  });
+
+  it('leaks no tensors on the binned paths', async () => {
+    const before = tf.memory().numTensors;
+    const kde = new KdeEvaluator(sampleBimodal(3000, 2));
+    for (const k of KERNELS) {
+      await kde.density(G, 0.3, k, 'binned');
+      await kde.logLikelihood([0.1, 0.5], k, [0, 1, 2], 'binned');
+    }
+    kde.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('degenerate inputs keep their messages on the binned paths', async () => {
+    const kde = new KdeEvaluator([0, 1]);
+    await expect(kde.density([0], 0, 'gaussian', 'binned')).rejects.toThrow(/positive number/);
+    await expect(kde.density([0], Number.POSITIVE_INFINITY, 'epanechnikov', 'binned')).rejects.toThrow(/positive number/);
+    await expect(kde.logLikelihood([0.5], 'gaussian', [], 'binned')).rejects.toThrow(/held-out set is empty/);
+    await expect(kde.logLikelihood([-1], 'uniform', [0], 'binned')).rejects.toThrow(/positive number/);
+    expect(await kde.density([], 0.5, 'gaussian', 'binned')).toHaveLength(0);
+    kde.dispose();
+    await expect(kde.density([0], 0.5, 'triangular', 'binned')).rejects.toThrow(/disposed/);
   });
 });
