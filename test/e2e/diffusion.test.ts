@@ -37,10 +37,27 @@ afterAll(async () => {
 const chapter = () => `${site()}chapters/diffusion/`;
 const text = async (page: Page, sel: string) => ((await page.locator(sel).first().textContent()) ?? '').trim();
 
+/**
+ * Scroll a widget into view until it starts loading. Chapter sections far from the viewport are
+ * not laid out (content-visibility: auto) and stand in at an estimated height, so a jump straight
+ * to a widget can land where its section, at that estimate, is not: scroll to the section's start
+ * first, then to the widget's toolbar.
+ */
+async function reach(page: Page, id: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    await page.evaluate((wid) => document.getElementById(wid)?.closest('section')?.scrollIntoView(), id);
+    await page.waitForTimeout(100);
+    await page.locator(`#${id} .widget-toolbar`).scrollIntoViewIfNeeded();
+    if ((await page.locator(`#${id} .widget-frame > .widget-loading[aria-hidden="true"]`).count()) === 0) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`#${id} never came near the viewport.`);
+}
+
 /** Wait until the element's text matches (by default: anything but empty or a placeholder), and return it. */
 async function settled(page: Page, sel: string, accept: RegExp = /^(?!…$|—$)./): Promise<string> {
-  // The widget loads as it nears the viewport: bring its figure there first.
-  await page.locator(sel.split(' ')[0]).scrollIntoViewIfNeeded();
+  // The widget loads as it nears the viewport: bring it there first.
+  await reach(page, sel.split(' ')[0].slice(1));
   await page.waitForFunction(({ sel, source, flags }) => new RegExp(source, flags).test((document.querySelector(sel)?.textContent ?? '').trim()), { sel, source: accept.source, flags: accept.flags }, { timeout: 90_000 });
   return text(page, sel);
 }
@@ -199,7 +216,7 @@ describe('diffusion trainer widget', () => {
     const w = await watchedPage(browser.context, origin());
     await w.page.goto(`${chapter()}${base}`);
     const fig = w.page.locator('#trainer');
-    await fig.scrollIntoViewIfNeeded();
+    await reach(w.page, 'trainer');
     await w.page.waitForFunction(() => document.querySelector('#trainer [data-testid="dt-step"]')?.getAttribute('data-step') === '0', null, { timeout: 90_000 });
     expect(await text(w.page, '#trainer [data-testid="dt-params"]')).toBe('8,898');
 
@@ -278,7 +295,7 @@ describe('diffusion trainer widget', () => {
     await settled(w.page, '#g-noise-schedules [data-testid="ns-a-alphaBar"]');
     expect(await text(w.page, '#g-noise-schedules [data-testid="ns-a-alphaBar"]')).toBe('0.5241');
     await settled(w.page, '#g-forward-process [data-testid="fw-mmd"]', /^\d/);
-    await w.page.locator('#g-diffusion-trainer').scrollIntoViewIfNeeded();
+    await reach(w.page, 'g-diffusion-trainer');
     await w.page.waitForFunction(() => document.querySelector('#g-diffusion-trainer [data-testid="dt-step"]')?.getAttribute('data-step') === '0', null, { timeout: 90_000 });
     expect(w.consoleErrors).toEqual([]);
     await w.page.close();

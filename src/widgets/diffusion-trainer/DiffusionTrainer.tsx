@@ -56,6 +56,7 @@ interface Samples {
   preview: boolean;
   wallMs: number;
   computeMs: number;
+  frames: number;
   id: number;
 }
 
@@ -381,15 +382,31 @@ export default function DiffusionTrainer() {
     if (trainer && trainer === current.current) void refreshField(trainer);
   }, [fieldT, fieldKind, trainer, refreshField, playing]);
 
-  // When training pauses, whatever was held back lands at once.
+  // When training pauses, whatever was held back lands at once, the loss is read up to the last
+  // step (twice: a read in flight covers only the steps before it), and the tensors are counted in
+  // that settled state (no loss sum pending), so counts compare from pause to pause.
+  const stepNow = loop.step;
   useEffect(() => {
     if (playing) return;
+    let live = true;
     const updates = deferred.current;
     deferred.current = [];
     for (const u of updates) u();
     setLossVersion((v) => v + 1);
-    if (current.current) showStep(current.current);
-  }, [playing]);
+    const t = current.current;
+    if (!t) return;
+    showStep(t);
+    void (async () => {
+      if (t.stepCount > 0) {
+        await stepNow(0);
+        await stepNow(0);
+      }
+      if (live && current.current === t) void countTensors();
+    })();
+    return () => {
+      live = false;
+    };
+  }, [playing, countTensors, stepNow]);
 
   // Stop any job when the widget goes away.
   useEffect(() => () => {
@@ -526,7 +543,7 @@ export default function DiffusionTrainer() {
       <p className="widget-note">
         ε_θ: an MLP on (x_t, sin πt/T, cos πt/T, sin 2πt/T, cos 2πt/T), three hidden layers of 64 with ReLU; Adam on batches of 200 drawn from {TRAIN_POINTS.toLocaleString('en-US')} points, each with its own t ~ U{'{'}1, …, T{'}'} and ε. Samples start from the same x_T (seeded) every time.
       </p>
-      <span hidden data-testid="dt-bench" data-loss={loss?.loss ?? ''} data-loss-step={loss?.step ?? ''} data-tensors={tensors ?? ''} data-sample-id={samples && !samples.preview ? samples.id : ''} data-sample-wall={samples?.wallMs ?? ''} data-sample-compute={samples?.computeMs ?? ''} data-sample-method={samples?.method ?? ''} data-sample-steps={samples?.steps ?? ''} data-sample-n={samples?.n ?? ''} data-busy={busy ?? ''} />
+      <span hidden data-testid="dt-bench" data-loss={loss?.loss ?? ''} data-loss-step={loss?.step ?? ''} data-tensors={tensors ?? ''} data-sample-id={samples && !samples.preview ? samples.id : ''} data-sample-wall={samples?.wallMs ?? ''} data-sample-compute={samples?.computeMs ?? ''} data-sample-frames={samples?.frames ?? ''} data-sample-method={samples?.method ?? ''} data-sample-steps={samples?.steps ?? ''} data-sample-n={samples?.n ?? ''} data-busy={busy ?? ''} />
     </div>
   );
 }
@@ -543,6 +560,7 @@ function toSamples(r: TimedSample, id: number, atStep: number, preview: boolean,
     preview,
     wallMs: r.wallMs,
     computeMs: r.computeMs,
+    frames: r.frames,
     id,
   };
 }

@@ -29,7 +29,7 @@ function squarePlot(width: number, present: boolean, marks: Plot.Markish[]) {
     height: size,
     marginLeft: 34,
     marginBottom: 32,
-    marginTop: 10,
+    marginTop: 20,
     marginRight: 10,
     style: plotStyle(present),
     x: { domain: VIEW_DOMAIN, label: 'x₁' },

@@ -6,8 +6,8 @@ export const diffusionTrainerSpec = defineSpec({
   title: 'A denoiser trained live: DDPM and DDIM',
   description: 'An ε-prediction MLP with a time embedding, trained in the browser on 2-D data with the simple loss; samples drawn with DDPM (all T steps) or DDIM (fewer steps, η from 0 to 1), with the paths of a few points from noise to data, the learned score as arrows at a chosen t, and sample quality (MMD) as the number of DDIM steps falls.',
   chapter: 'diffusion',
-  height: 1500,
-  heightNarrow: 2900,
+  height: 1935,
+  heightNarrow: 3480,
   runs: true,
   params: {
     data: {
@@ -38,9 +38,9 @@ export const diffusionTrainerSpec = defineSpec({
   },
   examples: [
     { name: 'ddpm', title: 'Two moons, DDPM', description: 'Train for a few thousand steps, then sample with all 1000 steps of DDPM.', params: { data: 'moons', sampler: 'ddpm' } },
-    { name: 'ddim-10', title: 'DDIM with ten steps', description: 'Deterministic DDIM with only 10 network evaluations: close to DDPM on these data, a hundred times faster.', params: { sampler: 'ddim', steps: 10, eta: 0 } },
-    { name: 'ddim-eta1', title: 'DDIM with η = 1', description: 'With every step and η = 1, DDIM is DDPM: the same variance and the same mean at each step.', params: { sampler: 'ddim', steps: 1000, eta: 1 } },
+    { name: 'ddim-10', title: 'DDIM with ten steps', description: 'Deterministic DDIM with only 10 network evaluations, a hundredth of DDPM’s: the moons are there, a little blurred; compare the MMD² with DDPM’s.', params: { sampler: 'ddim', steps: 10, eta: 0 } },
+    { name: 'ddim-eta1', title: 'DDIM with η = 1', description: 'With every step and η = 1, DDIM is DDPM: the same mean and variance at each step, and here the same samples, since both read the same seeded noise.', params: { sampler: 'ddim', steps: 1000, eta: 1 } },
     { name: 'swissroll-cosine', title: 'Swiss roll, cosine schedule', description: 'A harder shape with the cosine schedule; x̂₀ clipping keeps the first sampling steps in range.', params: { data: 'swissroll', schedule: 'cosine' } },
-    { name: 'score-early', title: 'The score near the data', description: 'At t = 10 the arrows point straight at the nearest moon, and grow long: the score of a barely noised density is steep.', params: { fieldT: 10 } },
+    { name: 'score-early', title: 'The score near the data', description: 'After some training, at t = 10 the arrows point straight at the nearest moon and grow long: the score of a barely noised density is steep.', params: { fieldT: 10 } },
   ],
 });

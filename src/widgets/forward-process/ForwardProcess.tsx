@@ -136,7 +136,7 @@ export default function ForwardProcess() {
         height: size,
         marginLeft: 36,
         marginBottom: 32,
-        marginTop: 10,
+        marginTop: 20,
         marginRight: 10,
         style: plotStyle(present),
         x: { domain: DOMAIN, label: 'x₁' },

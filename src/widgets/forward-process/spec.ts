@@ -6,8 +6,8 @@ export const forwardProcessSpec = defineSpec({
   title: 'The forward process on 2-D data',
   description: 'Swiss roll, two moons, a ring of Gaussians or points you draw, noised to step t by the closed form or by running the chain step by step; Play sweeps t. Each coordinate’s histogram is drawn against N(0, 1), the moments against the closed form, and the MMD says how far x_t still is from N(0, I).',
   chapter: 'diffusion',
-  height: 900,
-  heightNarrow: 1700,
+  height: 1135,
+  heightNarrow: 2060,
   runs: true,
   params: {
     data: {

@@ -9,8 +9,8 @@ export const noiseSchedulesSpec = defineSpec({
   title: 'Noise schedules compared',
   description: 'Two noise schedules overlaid over t: β_t and the posterior variance β̃_t, ᾱ_t, the signal and noise coefficients, and log SNR, with every value read out at a step t, and a digit and a point cloud noised at that t by each schedule with the same ε.',
   chapter: 'diffusion',
-  height: 1010,
-  heightNarrow: 1900,
+  height: 1195,
+  heightNarrow: 2155,
   params: {
     a: { kind: 'enum', label: 'Schedule A', options: SCHEDULES, optionLabels: SCHEDULE_LABELS, default: 'linear' },
     b: { kind: 'enum', label: 'Schedule B', options: SCHEDULES, optionLabels: SCHEDULE_LABELS, default: 'cosine' },
