@@ -15,5 +15,6 @@ import pages from './pages.mjs';
 import kde from './kde.mjs';
 import gan from './gan.mjs';
 import vae from './vae.mjs';
+import diffusion from './diffusion.mjs';
 
-export const suites = [pages, kde, gan, vae];
+export const suites = [pages, kde, gan, vae, diffusion];
