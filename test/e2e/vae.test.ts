@@ -79,6 +79,10 @@ describe('VAE chapter widgets', () => {
       const [mean, se] = (await readout(w.page, 'reparam', id)).split(' ± ').map(num);
       expect(Math.abs(mean - 2)).toBeLessThan(4 * se);
     }
+    // The ratio shown is the ratio of the two sample variances shown.
+    const ratio = num(await readout(w.page, 'reparam', 'rp-ratio'));
+    expect(Math.abs(ratio - num(scoreVar.split(' ')[0]) / num(pathVar.split(' ')[0]))).toBeLessThan(0.01);
+    expect(await text(w.page, '#reparam .controls')).toContain('the exact variances are 30.000 (score function) and 4.000 (reparameterised)');
 
     // ELBO gap, with the chapter's numbers: w = 2, b = 0, s = 1, x = 3 and q = N(0, 1).
     expect(await readout(w.page, 'elbo-gap', 'eg-logpx')).toBe('−2.624');
@@ -86,6 +90,9 @@ describe('VAE chapter widgets', () => {
     expect(await readout(w.page, 'elbo-gap', 'eg-gap')).toBe('4.795');
     expect(await readout(w.page, 'elbo-gap', 'eg-sum')).toBe('−2.624');
     expect(await readout(w.page, 'elbo-gap', 'eg-posterior')).toBe('N(1.200, 0.200)');
+    // q is the prior, so KL(q ‖ p(z)) = 0 and the ELBO is all reconstruction term.
+    expect(await readout(w.page, 'elbo-gap', 'eg-recon')).toBe('−7.419');
+    expect(await readout(w.page, 'elbo-gap', 'eg-klprior')).toBe('0.000');
 
     // β-VAE on digits: the untrained model's readouts, with −ELBO = D + R.
     expect(await viewStep(w.page)).toBe(0);
@@ -99,6 +106,8 @@ describe('VAE chapter widgets', () => {
     expect(await readout(w.page, 'beta-vae', 'vae-active')).toMatch(/^\d of 2$/);
     await w.page.waitForSelector('#beta-vae canvas.vae-manifold[data-filled="true"]');
     expect(digits).toEqual([{ url: `${site()}data/generated/digits.bin`, status: 200 }]);
+    // The size the page states is the size it fetched: 495,016 bytes.
+    expect(await text(w.page, '#beta-vae .vae-notes')).toContain('Served with this page: 495 kB for 5,000 digits');
     expect(w.consoleErrors).toEqual([]);
     expect(w.failedRequests).toEqual([]);
     expect(w.foreignRequests).toEqual([]);
@@ -111,6 +120,10 @@ describe('VAE chapter widgets', () => {
     expect(await viewStep(w.page)).toBe(0);
     const start = num(await readout(w.page, 'beta-vae', 'vae-neg-elbo'));
     const tensorsAt = async () => Number(await w.page.locator('#beta-vae [data-testid="vae-tensors"]').getAttribute('data-tensors'));
+    // The model trains in a Web Worker, on the backend the page chose (the badge's).
+    const thread = w.page.locator('#beta-vae [data-testid="vae-thread"]');
+    expect(await thread.getAttribute('data-thread')).toBe('worker');
+    expect(await thread.getAttribute('data-backend')).toBe(await w.page.locator('#beta-vae .backend-badge').getAttribute('data-backend'));
     await w.page.locator('#beta-vae .play-controls button', { hasText: 'Play' }).click();
     await w.page.waitForFunction(() => Number(document.querySelector('#beta-vae .vae-loss > div')?.getAttribute('data-points')) >= 4, null, { timeout: 120_000 });
     await waitForViewStep(w.page, 40);

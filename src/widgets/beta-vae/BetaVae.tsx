@@ -5,15 +5,15 @@ import { ParamControl, PlayControls, Readout } from '../../ui/controls';
 import { PlotView } from '../../ui/PlotView';
 import { Tex } from '../../ui/Tex';
 import { useTrainingLoop } from '../../ui/useTrainingLoop';
-import {
-  ACTIVE_UNIT_THRESHOLD, DEFAULT_VAE_OPTIONS, TOY_VAE_OPTIONS, VaeTrainer, type VaeEvaluation, type VaeMetrics,
-} from '../../core/vae/trainer';
+import { ACTIVE_UNIT_THRESHOLD, type VaeEvaluation, type VaeMetrics } from '../../core/vae/trainer';
+import { useAppStore } from '../../ui/appStore';
 import { DIGITS_CREDIT } from '../../core/vae/digits';
 import { RateDistortionLog, ThinnedSeries, evenlySpaced, firstOfEachClass, latentAxes } from '../../core/vae/views';
 import { childSeed } from '../../core/random';
 import type { Dataset2D } from '../../core/data2d';
 import { loadDigits, toyData, type WidgetData } from './data';
 import { DigitGrid } from './DigitGrid';
+import { PageVae, WorkerVae, workersAvailable, type LiveVae } from './live';
 import {
   classColor, fmtBeta, fmtNats, renderKlPerDim, renderLatent, renderLoss, renderRateDistortion, renderToyGrid, renderToyRecon, renderToySamples,
   type LossPoint, type Posterior,
@@ -30,6 +30,17 @@ const GRID_EXTENT = 3;
 const PRIOR_SAMPLES = { digits: 32, toy: 600 };
 /** Chosen inputs reconstructed on a 2-D set. */
 const TOY_RECON = 16;
+/**
+ * With the model in a worker, the loop's step() only renews the worker's grant, once per frame:
+ * a zero budget. On the page's own thread, the runtime's usual 10 ms of steps per frame.
+ */
+const USE_WORKER = workersAvailable();
+/**
+ * The loss curves and the rate–distortion plane redraw at most this often while training: a Plot
+ * redraw costs the page far more (layout and paint) than a metrics readout does.
+ */
+const CURVE_REDRAW_MS = 500;
+const BACKEND_LABEL = { webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' } as const;
 
 interface Views {
   step: number;
@@ -69,8 +80,8 @@ export default function BetaVae() {
   const playing = useWidgetState((s) => s.playing);
   const kind = dataName === 'digits' ? 'digits' : 'toy';
 
-  const dataFor = useRef(new WeakMap<VaeTrainer, WidgetData>());
-  const current = useRef<VaeTrainer | null>(null);
+  const dataFor = useRef(new WeakMap<LiveVae, WidgetData>());
+  const current = useRef<LiveVae | null>(null);
   const [data, setData] = useState<WidgetData | null>(null);
   const history = useRef(new ThinnedSeries<LossPoint>(600));
   const betaChanges = useRef<{ step: number; beta: number }[]>([]);
@@ -78,16 +89,31 @@ export default function BetaVae() {
   const structure = useRef('');
   const [version, setVersion] = useState(0);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const redrawTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastRedraw = useRef(0);
+  /** bump(), but at most once per CURVE_REDRAW_MS (for the readouts that arrive while training). */
+  const bumpSoon = useCallback(() => {
+    if (redrawTimer.current !== null) return;
+    const wait = Math.max(0, CURVE_REDRAW_MS - (performance.now() - lastRedraw.current));
+    redrawTimer.current = setTimeout(() => {
+      redrawTimer.current = null;
+      lastRedraw.current = performance.now();
+      bump();
+    }, wait);
+  }, [bump]);
+  useEffect(() => () => {
+    if (redrawTimer.current !== null) clearTimeout(redrawTimer.current);
+  }, []);
   const [views, setViews] = useState<Views | null>(null);
   const statusRef = useRef<HTMLSpanElement>(null);
   const viewState = useRef({ inFlight: false, again: false, lastStep: -Infinity });
 
-  const showStep = (t: VaeTrainer) => {
+  const showStep = (t: LiveVae) => {
     if (statusRef.current) statusRef.current.textContent = `step ${t.stepCount}`;
   };
 
   /** Recompute every heavy view from the current weights, one at a time, yielding between them. */
-  const refreshViews = useCallback(async (t: VaeTrainer) => {
+  const refreshViews = useCallback(async (t: LiveVae) => {
     const vs = viewState.current;
     if (vs.inFlight) {
       vs.again = true;
@@ -113,9 +139,10 @@ export default function BetaVae() {
       if (current.current !== t) return;
       const axes = latentAxes(evaluation.klPerDim);
       if (axes[1] >= 0 && axes[0] > axes[1]) axes.reverse();
+      const tensors = await t.tensorCount();
+      if (current.current !== t) return;
       rd.current.add({ step, beta: b, rate: evaluation.kl, distortion: evaluation.recon });
-      const tf = await loadTf();
-      setViews({ step, beta: b, evaluation, post, axes, grid: grid && { x: grid.x, steps: grid.steps }, prior: prior.x, reconInputs, recon: recon.x, tensors: tf.memory().numTensors });
+      setViews({ step, beta: b, evaluation, post, axes, grid: grid && { x: grid.x, steps: grid.steps }, prior: prior.x, reconInputs, recon: recon.x, tensors });
     } catch (e) {
       // A trainer disposed mid-refresh (Reset, new data) has nothing left to show; anything else is real.
       if (current.current === t) store.getState().setMessage(`The views could not be computed: ${e instanceof Error ? e.message : String(e)}`);
@@ -132,18 +159,25 @@ export default function BetaVae() {
     create: async () => {
       await loadTf();
       const d = kind === 'digits' ? await loadDigits() : toyData(dataName as Dataset2D, seed);
-      const base = kind === 'digits' ? DEFAULT_VAE_OPTIONS : TOY_VAE_OPTIONS;
-      const t = new VaeTrainer({
-        ...base, data: d.train, evaluation: d.evaluation, latentDim: latent, hidden: [hidden],
-        beta: store.getState().params.beta as number, seed,
-      });
+      const options = {
+        data: d, dataName, latentDim: latent, hidden, beta: store.getState().params.beta as number, seed,
+        backend: useAppStore.getState().backend ?? 'cpu',
+      };
+      let t: LiveVae;
+      try {
+        t = USE_WORKER ? await WorkerVae.start(options) : new PageVae(options);
+      } catch {
+        // A browser without module workers (or one whose worker cannot start tfjs) trains on the page.
+        t = new PageVae(options);
+      }
       dataFor.current.set(t, d);
       return t;
     },
     deps: [dataName, latent, hidden, seed],
     readEvery: READ_EVERY[kind],
+    budgetMs: USE_WORKER ? 0 : undefined,
     onTrainer: (trainer) => {
-      const t = trainer as VaeTrainer;
+      const t = trainer as LiveVae;
       const key = `${dataName}|${latent}|${hidden}`;
       // A reset or a new seed keeps the marks (same axes); new data or a new architecture clears them.
       if (key === structure.current) {
@@ -160,19 +194,19 @@ export default function BetaVae() {
       bump();
       void refreshViews(t);
     },
-    onMetrics: (m, step) => {
-      history.current.push({ step, beta: m.beta, negElbo: m.negElbo, recon: m.recon, kl: m.kl });
-      bump();
+    onMetrics: (m) => {
+      history.current.push({ step: m.step, beta: m.beta, negElbo: m.negElbo, recon: m.recon, kl: m.kl });
+      bumpSoon();
     },
     onFrame: (_n, trainer) => {
-      const t = trainer as VaeTrainer;
+      const t = trainer as LiveVae;
       showStep(t);
       if (t.stepCount - viewState.current.lastStep >= VIEW_EVERY[kind]) void refreshViews(t);
     },
   });
 
   // β moves without restarting: leave a mark where the old β got to, then train on with the new one.
-  const trainer = loop.trainer as VaeTrainer | null;
+  const trainer = loop.trainer as LiveVae | null;
   useEffect(() => {
     if (!trainer || trainer !== current.current || trainer.beta === beta) return;
     try {
@@ -185,18 +219,32 @@ export default function BetaVae() {
     }
   }, [beta, trainer, bump]);
 
-  // When training pauses, bring the views up to date with the last step.
+  // When training pauses, stop the worker at once and bring the views up to the last step.
   useEffect(() => {
-    if (!playing && trainer && trainer === current.current && trainer.stepCount !== viewState.current.lastStep) void refreshViews(trainer);
+    if (playing || !trainer || trainer !== current.current) return;
+    trainer.halt()
+      .then(() => {
+        if (trainer !== current.current) return;
+        showStep(trainer);
+        if (trainer.stepCount !== viewState.current.lastStep) void refreshViews(trainer);
+      })
+      .catch(() => undefined);
   }, [playing, trainer, refreshViews]);
 
   const onStep = useCallback(async () => {
-    await loop.step(1);
-    if (current.current) {
-      showStep(current.current);
-      void refreshViews(current.current);
+    const t = current.current;
+    if (!t) return;
+    try {
+      await t.stepExactly(1);
+      const m = await t.readMetrics();
+      history.current.push({ step: m.step, beta: m.beta, negElbo: m.negElbo, recon: m.recon, kl: m.kl });
+      bump();
+      showStep(t);
+      void refreshViews(t);
+    } catch {
+      // the trainer was replaced while stepping; the new one shows itself
     }
-  }, [loop, refreshViews]);
+  }, [refreshViews, bump]);
 
   const clearMarks = useCallback(() => {
     rd.current.clear();
@@ -351,6 +399,13 @@ export default function BetaVae() {
             : <>Decoder: Gaussian with fixed s = 0.3 (the reconstruction term is the squared error ÷ 2s², plus a constant). Encoder 2–{hidden}–{2 * dz}, decoder {dz}–{hidden}–2, tanh; Adam with learning rate 3·10⁻³ on batches of 64 from 2,000 points.</>}
         </p>
         {isDigits && <p className="widget-note">{DIGITS_CREDIT.replace(/`/g, '')} Served with this page: {data ? `${Math.round(data.bytes / 1000)} kB` : '…'} for 5,000 digits at one bit per pixel.</p>}
+        {trainer && (
+          <p className="widget-note" data-testid="vae-thread" data-thread={trainer.thread} data-backend={trainer.backend}>
+            {trainer.thread === 'worker'
+              ? `Training runs in a background thread (a Web Worker) on ${BACKEND_LABEL[trainer.backend]}, so the page keeps responding while it trains.`
+              : `Training runs on the page's own thread, on ${BACKEND_LABEL[trainer.backend]}.`}
+          </p>
+        )}
         <span hidden data-testid="vae-tensors" data-tensors={views?.tensors ?? ''} />
       </div>
     </div>

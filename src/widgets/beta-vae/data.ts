@@ -15,6 +15,8 @@ export interface WidgetData {
   side: number;
   /** Bytes fetched (digits only). */
   bytes: number;
+  /** The digits file as fetched (digits only), to hand a copy to the training worker. */
+  file?: ArrayBuffer;
 }
 
 /** Rows kept apart for the views and the evaluation terms. */
@@ -27,6 +29,13 @@ const TOY_CLASSES: Record<string, number> = { pinwheel: 5, rings: 2, moons: 2 };
 // The file is immutable for the page's lifetime; one fetch serves every widget that needs it.
 let digitsPromise: Promise<WidgetData> | null = null;
 
+/** Parse a digits file and split off the evaluation rows (the page and the worker do the same). */
+export function digitsData(buffer: ArrayBuffer): WidgetData {
+  const digits = parseDigits(buffer);
+  const { train, evaluation } = digitsSplit(digits, EVALUATION_ROWS);
+  return { train, evaluation, classes: digits.classes, side: digits.width, bytes: buffer.byteLength, file: buffer };
+}
+
 /** Fetch and parse the digits from this site (never another origin). */
 export function loadDigits(): Promise<WidgetData> {
   if (!digitsPromise) {
@@ -36,11 +45,7 @@ export function loadDigits(): Promise<WidgetData> {
         if (!r.ok) throw new Error(`The digits could not be loaded from ${url} (HTTP ${r.status}).`);
         return r.arrayBuffer();
       })
-      .then((buffer) => {
-        const digits = parseDigits(buffer);
-        const { train, evaluation } = digitsSplit(digits, EVALUATION_ROWS);
-        return { train, evaluation, classes: digits.classes, side: digits.width, bytes: buffer.byteLength };
-      })
+      .then(digitsData)
       .catch((e: unknown) => {
         digitsPromise = null;
         throw e;
