@@ -144,7 +144,7 @@ export default {
           })),
           notes: [
             'Each step: one Adam update on a minibatch of 64 (encoder, reparameterised sample, decoder, both terms). "trains on": the backend the model trains on and where (worker: a Web Worker, granted training time by the page\'s TrainingLoop once per frame; page: the main thread).',
-            'The views (evaluation terms, posterior, decoded grid, prior samples, reconstructions on 500 evaluation rows) are recomputed every 40 digit steps or 100 pinwheel steps, inside the measurement.',
+            'The views (evaluation terms, posterior, decoded grid, prior samples, reconstructions on 500 evaluation rows) are recomputed every 40 digit steps or 100 pinwheel steps (at most once a second), inside the measurement.',
             `Tensor count over ${LEAK_STEPS.toLocaleString('en')} pinwheel steps on wasm: ${leak.early.tensors} at step ${leak.early.step}, ${leak.late.tensors} at step ${leak.late.step} (${leak.constant ? 'constant' : 'GREW'}; ${fmt(leak.seconds)} s).`,
             `Digits on the wire: ${bytes.raw.toLocaleString('en')} bytes in the file, ${bytes.served ? `${bytes.served.bodyBytes.toLocaleString('en')} bytes received (HTTP ${bytes.served.status}, encoding ${bytes.served.contentEncoding})` : 'request not seen'}; ${bytes.gzip.toLocaleString('en')} bytes if a host gzips it.`,
           ],

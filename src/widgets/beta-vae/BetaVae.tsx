@@ -19,8 +19,13 @@ import {
   type LossPoint, type Posterior,
 } from './plots';
 
-/** Redraw the heavy views (posterior, grid, samples, reconstructions) every this many steps. */
+/**
+ * Redraw the heavy views (posterior, grid, samples, reconstructions) every this many steps, and not
+ * more often than every VIEW_MIN_MS: a 2-D set trains at hundreds of steps a second, and drawing
+ * five plots is what costs the page its frames.
+ */
 const VIEW_EVERY = { digits: 40, toy: 100 };
+const VIEW_MIN_MS = 1000;
 /** Read the minibatch terms back every this many steps (a digits step costs far more than a toy one). */
 const READ_EVERY = { digits: 5, toy: 20 };
 /** Side of the decoded z-grid: 15 × 15 digits, or 21 × 21 grid lines for a 2-D set. */
@@ -106,7 +111,7 @@ export default function BetaVae() {
   }, []);
   const [views, setViews] = useState<Views | null>(null);
   const statusRef = useRef<HTMLSpanElement>(null);
-  const viewState = useRef({ inFlight: false, again: false, lastStep: -Infinity });
+  const viewState = useRef({ inFlight: false, again: false, lastStep: -Infinity, lastTime: -Infinity });
 
   const showStep = (t: LiveVae) => {
     if (statusRef.current) statusRef.current.textContent = `step ${t.stepCount}`;
@@ -123,10 +128,13 @@ export default function BetaVae() {
     if (!d) return;
     vs.inFlight = true;
     vs.lastStep = t.stepCount;
+    vs.lastTime = performance.now();
     const k = d.side ? 'digits' : 'toy';
     try {
-      const step = t.stepCount, b = t.beta;
       const evaluation = await t.evaluate();
+      // The count as the evaluation's answer arrived: the step it was computed at (the worker
+      // answers between chunks of steps).
+      const step = t.stepCount, b = t.beta;
       await yieldToBrowser();
       const post = await t.posterior();
       await yieldToBrowser();
@@ -201,7 +209,8 @@ export default function BetaVae() {
     onFrame: (_n, trainer) => {
       const t = trainer as LiveVae;
       showStep(t);
-      if (t.stepCount - viewState.current.lastStep >= VIEW_EVERY[kind]) void refreshViews(t);
+      const vs = viewState.current;
+      if (t.stepCount - vs.lastStep >= VIEW_EVERY[kind] && performance.now() - vs.lastTime >= VIEW_MIN_MS) void refreshViews(t);
     },
   });
 
