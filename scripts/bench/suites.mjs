@@ -16,5 +16,6 @@ import kde from './kde.mjs';
 import gan from './gan.mjs';
 import vae from './vae.mjs';
 import diffusion from './diffusion.mjs';
+import metrics from './metrics.mjs';
 
-export const suites = [pages, kde, gan, vae, diffusion];
+export const suites = [pages, kde, gan, vae, diffusion, metrics];

@@ -21,4 +21,5 @@ export const widgetComponents: Readonly<Record<string, () => Promise<{ default: 
   'noise-schedules': () => import('./noise-schedules/NoiseSchedules'),
   'forward-process': () => import('./forward-process/ForwardProcess'),
   'diffusion-trainer': () => import('./diffusion-trainer/DiffusionTrainer'),
+  'fid-bias': () => import('./fid-bias/FidBias'),
 };

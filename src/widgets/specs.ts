@@ -17,7 +17,8 @@ import { perplexitySpec } from './perplexity/spec.ts';
 import { noiseSchedulesSpec } from './noise-schedules/spec.ts';
 import { forwardProcessSpec } from './forward-process/spec.ts';
 import { diffusionTrainerSpec } from './diffusion-trainer/spec.ts';
+import { fidBiasSpec } from './fid-bias/spec.ts';
 
-const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec, metricsLabSpec, likelihoodSamplesSpec, perplexitySpec, noiseSchedulesSpec, forwardProcessSpec, diffusionTrainerSpec];
+const all: WidgetSpec[] = [kdeBandwidthSpec, betaVaeSpec, reparamTrickSpec, elboGapSpec, ganLossesSpec, ganOptimalDSpec, gan2dSpec, metricsLabSpec, likelihoodSamplesSpec, perplexitySpec, noiseSchedulesSpec, forwardProcessSpec, diffusionTrainerSpec, fidBiasSpec];
 
 export const widgetSpecs: Readonly<Record<string, WidgetSpec>> = Object.fromEntries(all.map((s) => [s.name, s]));

@@ -21,7 +21,7 @@ import {
 } from '../../src/core/metrics/toyGaussians';
 import { fitDiagonalGaussian, memorisingKde, mixtureLikelihoods } from '../../src/core/metrics/likelihood';
 import { entropy, nll, renormaliseAfterDrag, sequenceNll, natsPerImage } from '../../src/core/metrics/perplexity';
-import { BIAS_DRAWS, BIAS_KID_SUBSETS, biasDrawSeed, biasSampleSizes } from '../../src/widgets/metrics-lab/bias';
+import { BIAS_DRAWS, BIAS_KID_SUBSETS, biasDrawSeed, biasSampleSizes } from '../../src/widgets/fid-bias/bias';
 import { testImages, trainImages } from '../../src/widgets/likelihood-samples/protocol';
 
 let browser: Browser;
@@ -270,10 +270,10 @@ describe('NLL and perplexity', () => {
     await w.page.close();
   });
 
-  it('all three widgets mount in the gallery', async () => {
+  it('all four widgets mount in the gallery', async () => {
     const w = await watchedPage(browser.context, origin());
     await w.page.goto(`${site()}gallery/`);
-    for (const [name, probe] of [['perplexity', 'ppl-nats'], ['likelihood-samples', 'lq-q0'], ['metrics-lab', 'metrics-fid']] as const) {
+    for (const [name, probe] of [['perplexity', 'ppl-nats'], ['likelihood-samples', 'lq-q0'], ['fid-bias', 'bias-table'], ['metrics-lab', 'metrics-fid']] as const) {
       await reveal(w.page, `g-${name}`);
       await w.page.waitForFunction(([id, t]) => /\d/.test(document.querySelector(`#${id} [data-testid="${t}"]`)?.textContent ?? ''), [`g-${name}`, probe], { timeout: 60_000 });
     }

@@ -8,7 +8,7 @@ import { PlotView } from '../../ui/PlotView';
 import { Tex } from '../../ui/Tex';
 import { biasVersusN, expectedFidApprox } from '../../core/metrics/toyGaussians';
 import { BIAS_DRAWS, BIAS_KID_SUBSETS, biasDrawSeed, biasSampleSizes } from './bias';
-import { fmtSig } from './format';
+import { fmtSig } from '../metrics-lab/format';
 
 interface Draw {
   n: number;
@@ -26,7 +26,8 @@ function nextPaint(): Promise<void> {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export function BiasView() {
+/** FID's upward bias against KID's unbiasedness, as the sample size N grows, in d dimensions. */
+export default function FidBias() {
   const { present } = useWidget();
   const d = useParam<number>('d');
   const seed = useParam<number>('seed');
@@ -140,10 +141,9 @@ export function BiasView() {
   const singularNs = ns.filter((n) => n <= d);
 
   return (
-    <div className="metrics-lab metrics-main">
+    <div className="fid-bias metrics-main">
       {error && <p className="widget-message" role="alert">{error}</p>}
       <div className="controls metrics-controls">
-        <ParamControl name="view" />
         <ParamControl name="d" />
         <ParamControl name="seed" />
       </div>

@@ -148,10 +148,10 @@ export function LabView() {
       put({ precisionRecall: await settle(() => precisionRecall(data.real, data.generated, { k, cache: cache.current })) });
       await nextPaint();
       if (!alive()) return;
-      put({ mmd: await settle(() => mmdPermutationTest(data.real, data.generated, { seed: controls.seed })) });
+      put({ memorisation: await settle(() => memorisationRatio(data.real, data.heldOut, data.generated, { cache: cache.current })) });
       await nextPaint();
       if (!alive()) return;
-      put({ memorisation: await settle(() => memorisationRatio(data.real, data.heldOut, data.generated, { cache: cache.current })) });
+      put({ mmd: await settle(() => mmdPermutationTest(data.real, data.generated, { seed: controls.seed })) });
     })().catch((e: unknown) => alive() && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       cancelled = true;
@@ -194,38 +194,93 @@ export function LabView() {
   }, [store, controls]);
 
   const k2 = present ? 2 : 1;
+  // The canvas takes its colours from the theme's CSS variables. Reading them forces a style pass
+  // over the whole (long) page, so they are read once and again only when the theme changes.
+  const [themeTick, setThemeTick] = useState(0);
+  useEffect(() => {
+    const mo = new MutationObserver(() => setThemeTick((t) => t + 1));
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+    return () => mo.disconnect();
+  }, []);
+  const colours = useRef<{ tick: number; values: Record<string, string> } | null>(null);
+  const colour = (el: Element, name: string): string => {
+    if (!colours.current || colours.current.tick !== themeTick) colours.current = { tick: themeTick, values: {} };
+    const cached = colours.current.values;
+    if (cached[name] === undefined) cached[name] = getComputedStyle(el).getPropertyValue(name).trim() || '#888';
+    return cached[name];
+  };
+
+  // Axes, frame and mode markers in SVG (Plot); the thousands of points on a canvas laid over it,
+  // which redraws in a few milliseconds where as many SVG circles take a long frame.
   const renderScatter = useCallback((width: number) => {
     const size = Math.min(width, present ? 640 : 440);
-    const pick = (xy: ArrayLike<number>, n: number, keep: (i: number) => boolean = () => true) => {
-      const stride = Math.max(1, Math.ceil(n / MAX_DRAWN));
-      const rows: { x: number; y: number }[] = [];
-      for (let i = 0; i < n; i += stride) if (keep(i)) rows.push({ x: xy[2 * i], y: xy[2 * i + 1] });
-      return rows;
-    };
-    const realRows = pick(data.real.data, data.real.n);
-    const genRows = pick(data.generated.data, data.generated.n, (i) => !data.isCopy[i]);
-    const copyRows = pick(data.generated.data, data.generated.n, (i) => !!data.isCopy[i]);
+    const margin = { left: 36, right: 20, top: 20, bottom: 32 };
     const realModes = data.realMixture.means.map(([x, y]) => ({ x, y }));
     const genModes = data.generatedMixture.means.map(([x, y], i) => ({ x, y, w: data.generatedMixture.weights[i] })).filter((m) => m.w > 0 && memorise < 1);
-    const r = (present ? 2.4 : 1.6);
-    return Plot.plot({
+    const svg = Plot.plot({
       width: size,
       height: size,
-      marginLeft: 36,
-      marginBottom: 32,
+      marginLeft: margin.left,
+      marginRight: margin.right,
+      marginTop: margin.top,
+      marginBottom: margin.bottom,
       style: { fontSize: present ? '16px' : '11px', background: 'transparent' },
       x: { domain: DOMAIN, label: 'x₁', ticks: 7 },
       y: { domain: DOMAIN, label: 'x₂', ticks: 7 },
       marks: [
         Plot.frame({ stroke: 'var(--text-soft)', strokeOpacity: 0.3 }),
-        Plot.dot(realRows, { x: 'x', y: 'y', r, fill: 'var(--series-1)', fillOpacity: 0.45, clip: true }),
-        Plot.dot(genRows, { x: 'x', y: 'y', r, fill: 'var(--series-2)', fillOpacity: 0.45, clip: true }),
-        Plot.dot(copyRows, { x: 'x', y: 'y', r: r * 1.2, stroke: 'var(--series-4)', strokeWidth: k2, fill: 'none', clip: true }),
         Plot.dot(realModes, { x: 'x', y: 'y', symbol: 'plus', r: 5 * k2, stroke: 'var(--text)', strokeWidth: 1.5 * k2 }),
         Plot.dot(genModes, { x: 'x', y: 'y', r: (d: { w: number }) => Math.sqrt(d.w) * 22 * k2, stroke: 'var(--series-3)', strokeWidth: 1.5 * k2, fill: 'none', clip: true }),
       ],
-    });
-  }, [data, present, k2, memorise]);
+    }) as unknown as SVGSVGElement & { scale: (n: string) => { apply: (v: number) => number } };
+    const wrap = document.createElement('div');
+    wrap.className = 'scatter-wrap';
+    wrap.style.maxWidth = `${size}px`;
+    const canvas = document.createElement('canvas');
+    const ratio = Math.min(2, window.devicePixelRatio || 1);
+    canvas.width = Math.round(size * ratio);
+    canvas.height = Math.round(size * ratio);
+    canvas.setAttribute('aria-hidden', 'true');
+    wrap.append(canvas, svg);
+    const sx = svg.scale('x'), sy = svg.scale('y');
+    const r = present ? 2.4 : 1.6;
+    const draw = () => {
+      const ctx = canvas.getContext('2d');
+      if (!ctx || !wrap.isConnected) return;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size, size);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(margin.left, margin.top, size - margin.left - margin.right, size - margin.top - margin.bottom);
+      ctx.clip();
+      const cloud = (xy: ArrayLike<number>, n: number, keep: (i: number) => boolean, name: string, fill: boolean) => {
+        const stride = Math.max(1, Math.ceil(n / MAX_DRAWN));
+        ctx.beginPath();
+        for (let i = 0; i < n; i += stride) {
+          if (!keep(i)) continue;
+          const px = sx.apply(xy[2 * i]), py = sy.apply(xy[2 * i + 1]);
+          ctx.moveTo(px + (fill ? r : r * 1.2), py);
+          ctx.arc(px, py, fill ? r : r * 1.2, 0, 2 * Math.PI);
+        }
+        ctx.globalAlpha = fill ? 0.45 : 1;
+        if (fill) {
+          ctx.fillStyle = colour(wrap, name);
+          ctx.fill();
+        } else {
+          ctx.strokeStyle = colour(wrap, name);
+          ctx.lineWidth = k2;
+          ctx.stroke();
+        }
+      };
+      cloud(data.real.data, data.real.n, () => true, '--series-1', true);
+      cloud(data.generated.data, data.generated.n, (i) => !data.isCopy[i], '--series-2', true);
+      cloud(data.generated.data, data.generated.n, (i) => !!data.isCopy[i], '--series-4', false);
+      ctx.restore();
+    };
+    // Drawn once attached: the colours come from the page's CSS variables.
+    queueMicrotask(draw);
+    return wrap;
+  }, [data, present, k2, memorise, themeTick]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const stale = (c: Computed<unknown> | undefined) => (c && !fresh(c) ? 'metric-value stale' : 'metric-value');
   const shown = (c: Computed<unknown> | undefined, text: (v: never) => string, name: string) => {
@@ -251,7 +306,7 @@ export function LabView() {
     ? `\\IS = \\exp\\big(\\underbrace{${is.marginalEntropy.toFixed(3)}}_{H(c) \\,\\le\\, \\log ${K} = ${Math.log(K).toFixed(3)}} - \\underbrace{${is.meanConditionalEntropy.toFixed(3)}}_{\\E_x H(c(\\cdot \\given x)) \\,\\ge\\, 0}\\big) = ${is.is.toFixed(3)} \\in [1, ${K}]`
     : `\\IS = \\exp\\big(H(c) - \\E_x H(c(\\cdot \\given x))\\big) \\in [1, ${K}]`;
 
-  const timing = (['fid', 'precisionRecall', 'mmd', 'memorisation'] as const)
+  const timing = (['fid', 'precisionRecall', 'memorisation', 'mmd'] as const)
     .map((key) => (panel[key] && fresh(panel[key]) ? `${{ fid: 'FID, KID and IS', precisionRecall: 'precision/recall', mmd: 'MMD test', memorisation: 'memorisation' }[key]} ${Math.round(panel[key]!.ms)} ms` : null))
     .filter(Boolean).join(' · ');
 
@@ -275,7 +330,6 @@ export function LabView() {
           </ul>
         </div>
         <div className="metrics-panel">
-          <ParamControl name="view" />
           <ParamControl name="real" />
           <div className="readouts" aria-live="polite">
             <Readout label={<>FID{flag('fid')}</>} value={shown(panel.fid, (v: { fid: number }) => fmtSig(v.fid), 'fid')} testId="metrics-fid" title="Lower is better; 0 only when the fitted Gaussians coincide. Biased upwards at finite n." />
