@@ -25,7 +25,7 @@ import {
  * five plots is what costs the page its frames.
  */
 const VIEW_EVERY = { digits: 40, toy: 100 };
-const VIEW_MIN_MS = 1000;
+const VIEW_MIN_MS = 1500;
 /** Read the minibatch terms back every this many steps (a digits step costs far more than a toy one). */
 const READ_EVERY = { digits: 5, toy: 20 };
 /** Side of the decoded z-grid: 15 × 15 digits, or 21 × 21 grid lines for a 2-D set. */
@@ -44,7 +44,7 @@ const USE_WORKER = workersAvailable();
  * The loss curves and the rate–distortion plane redraw at most this often while training: a Plot
  * redraw costs the page far more (layout and paint) than a metrics readout does.
  */
-const CURVE_REDRAW_MS = 500;
+const CURVE_REDRAW_MS = 1000;
 const BACKEND_LABEL = { webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' } as const;
 
 interface Views {

@@ -181,10 +181,13 @@ export function renderLatent(width: number, post: Posterior, axes: [number, numb
   });
 }
 
-/** A square data-space frame for the 2-D sets, with the evaluation points in a soft grey. */
+/** Background points per data-space panel: enough to show the shape, few enough to draw quickly. */
+const BACKGROUND_POINTS = 250;
+
+/** A square data-space frame for the 2-D sets, with some evaluation points in a soft grey. */
 function toyFrame(width: number, evalX: Float32Array, marks: Plot.Markish[], present: boolean): Element {
   const size = Math.min(width, present ? 520 : 340);
-  const data = Array.from({ length: evalX.length / 2 }, (_, i) => ({ x: evalX[2 * i], y: evalX[2 * i + 1] }));
+  const data = evenlySpaced(evalX.length / 2, BACKGROUND_POINTS).map((i) => ({ x: evalX[2 * i], y: evalX[2 * i + 1] }));
   return Plot.plot({
     width: size, height: size, marginLeft: 36, style: style(present),
     x: { domain: TOY_DOMAIN, label: 'x₁', grid: true },
