@@ -6,7 +6,8 @@ export const betaVaeSpec = defineSpec({
   title: 'β-VAE, trained live',
   description: 'A variational autoencoder trained in the browser on handwritten digits or a 2-D toy set, with β on a log slider that can move while it trains: the loss terms, the rate–distortion plane, the latent space, the decoded manifold, prior samples, reconstructions and the KL per latent dimension.',
   chapter: 'vae',
-  height: 2300,
+  height: 2320,
+  heightNarrow: 3700,
   runs: true,
   params: {
     data: {

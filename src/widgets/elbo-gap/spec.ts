@@ -7,6 +7,7 @@ export const elboGapSpec = defineSpec({
   description: 'A linear-Gaussian model with a closed-form posterior: move q’s mean and standard deviation and watch log p(x) split into the ELBO and KL(q ‖ p(z|x)), the gap closing exactly when q is the posterior.',
   chapter: 'vae',
   height: 1340,
+  heightNarrow: 1990,
   params: {
     qMean: { kind: 'number', label: 'Mean of q', min: -3, max: 3, step: 0.01, default: 0 },
     qStd: { kind: 'number', label: 'Standard deviation of q', min: 0.05, max: 2, step: 0.001, default: 1, log: true },

@@ -7,6 +7,7 @@ export const reparamTrickSpec = defineSpec({
   description: 'Estimate the gradient of E[f(z)] with respect to μ for z ∼ N(μ, σ²) with the score-function and the reparameterised estimators, a thousand times over: histograms of the estimates, their means against the exact gradient, and their variances.',
   chapter: 'vae',
   height: 1220,
+  heightNarrow: 1910,
   params: {
     f: {
       kind: 'enum', label: 'Function f(z)', options: ['quadratic', 'sine', 'step'],
