@@ -306,9 +306,12 @@ export function LabView() {
     ? `\\IS = \\exp\\big(\\underbrace{${is.marginalEntropy.toFixed(3)}}_{H(c) \\,\\le\\, \\log ${K} = ${Math.log(K).toFixed(3)}} - \\underbrace{${is.meanConditionalEntropy.toFixed(3)}}_{\\E_x H(c(\\cdot \\given x)) \\,\\ge\\, 0}\\big) = ${is.is.toFixed(3)} \\in [1, ${K}]`
     : `\\IS = \\exp\\big(H(c) - \\E_x H(c(\\cdot \\given x))\\big) \\in [1, ${K}]`;
 
-  const timing = (['fid', 'precisionRecall', 'memorisation', 'mmd'] as const)
+  const stages = ['fid', 'precisionRecall', 'memorisation', 'mmd'] as const;
+  const timing = stages
     .map((key) => (panel[key] && fresh(panel[key]) ? `${{ fid: 'FID, KID and IS', precisionRecall: 'precision/recall', mmd: 'MMD test', memorisation: 'memorisation' }[key]} ${Math.round(panel[key]!.ms)} ms` : null))
     .filter(Boolean).join(' · ');
+  // The same compute times, machine-readable for the benchmark (ms from call to readback).
+  const stageMs = JSON.stringify(Object.fromEntries(stages.filter((key) => fresh(panel[key])).map((key) => [key, panel[key]!.ms])));
 
   return (
     <div className="metrics-lab metrics-main">
@@ -398,7 +401,7 @@ export function LabView() {
           </tbody>
         </table>
       </div>
-      <p className="widget-note">
+      <p className="widget-note" data-testid="metrics-timing" data-stage-ms={stageMs}>
         Computed on this device: {timing || '…'}. The MMD test uses at most 500 points per set and 100 relabellings (smallest p-value 1/101). Raw 2-D FID and KID compare moments of the whole cloud, so they barely see a blur of each mode; real FID works on classifier features, which do.
       </p>
     </div>
