@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import * as Plot from '@observablehq/plot';
 import { loadTf } from '../../ui/tf-backend';
 import {
@@ -129,12 +129,11 @@ export default function KdeBandwidth() {
     };
   }, [evaluator, kernel, loo, data.length]);
 
-  // The estimate itself: recomputed for every h, kernel or query change. At most one computation
-  // runs at a time and at most one waits, the latest: a request made while one is in flight
-  // replaces any waiting one, and each starts in a new task, after input queued meanwhile has been
-  // handled. Holding an arrow key thus computes only the newest h each time (on the cpu backend the
-  // work is synchronous and would otherwise run once per key repeat, blocking frames). A result is
-  // shown unless a newer one already is, so the plot follows a held key.
+  // The estimate itself: recomputed for every h, kernel or query change. A request made while the
+  // widget is idle is computed at once. Until the task after a computation runs, later requests do
+  // not start: each replaces the one waiting, so input that queued up behind a computation (a held
+  // arrow key on the cpu backend, where the work is synchronous) leads to one computation, for the
+  // newest h, not one per key repeat. A result is shown unless a newer one already is.
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const seq = useRef(0);
   const shown = useRef(0);
@@ -168,8 +167,8 @@ export default function KdeBandwidth() {
     void (async () => {
       let next: (() => Promise<void>) | null = task;
       while (next) {
-        await nextTask();
         await next();
+        await nextTask();
         next = q.next;
         q.next = null;
       }
@@ -225,6 +224,11 @@ export default function KdeBandwidth() {
   }, [data, query, removeAt]);
 
   const stroke = present ? 2 : 1;
+  // The rug spans the lowest 5% of every y domain, so its pixels do not depend on h. For large n
+  // its 3,000 lines are drawn once per data set and size into an overlay on top of the plot, so a
+  // keypress neither rebuilds nor restyles them (they were most of a repaint's cost).
+  const rugLayer = useRef<HTMLDivElement>(null);
+  const rugDrawn = useRef<{ key: string; data: Float64Array } | null>(null);
   const renderMain = useCallback(
     (width: number) => {
       const est = estimate;
@@ -236,28 +240,45 @@ export default function KdeBandwidth() {
         ? Array.from(data).flatMap((xi, i) => GRID.filter((x) => Math.abs(x - xi) <= 4.5 * est.h || est.kernel !== 'gaussian').map((x) => ({ x, y: kernelRef(est.kernel, (x - xi) / est.h) / (data.length * est.h), i })))
         : [];
       const yMax = Math.max(1e-3, ...kdeRows.map((r) => r.y), ...(showHist ? bars.map((b) => b.y) : []), ...truth.map((r) => r.y));
-      const rugTop = yMax * 0.05;
-      const plot = Plot.plot({
+      const height = present ? Math.max(360, Math.round(window.innerHeight * 0.45)) : 300;
+      const frame = (top: number, marks: Plot.Markish[]) => Plot.plot({
         width,
-        height: present ? Math.max(360, Math.round(window.innerHeight * 0.45)) : 300,
+        height,
         marginLeft: 52,
         style: { fontSize: present ? '18px' : '12px', background: 'transparent' },
         x: { domain: DOMAIN, label: 'x', grid: false },
-        y: { domain: [0, yMax * 1.08], label: 'density p̂(x)', grid: true },
-        marks: [
-          showHist ? Plot.rectY(bars, { x1: 'x1', x2: 'x2', y: 'y', fill: 'var(--series-1)', fillOpacity: 0.22, stroke: 'var(--series-1)', strokeOpacity: 0.5, insetLeft: 0.5, insetRight: 0.5 }) : null,
-          truth.length ? Plot.line(truth, { x: 'x', y: 'y', stroke: 'var(--series-3)', strokeWidth: 2 * stroke, strokeDasharray: '7 5' }) : null,
-          showBumps ? Plot.line(bumpRows, { x: 'x', y: 'y', z: 'i', stroke: 'var(--text-soft)', strokeOpacity: 0.55, strokeWidth: stroke }) : null,
-          showBumps && focused !== null && focused < data.length
-            ? Plot.line(bumpRows.filter((r) => r.i === focused), { x: 'x', y: 'y', stroke: 'var(--series-4)', strokeWidth: 3 * stroke })
-            : null,
-          Plot.line(kdeRows, { x: 'x', y: 'y', stroke: 'var(--series-2)', strokeWidth: 2.6 * stroke }),
-          Plot.ruleX(Array.from(data.length > 3000 ? data.subarray(0, 3000) : data), { x: (d: number) => d, y1: 0, y2: rugTop, stroke: 'var(--text)', strokeOpacity: data.length > 200 ? 0.25 : 0.9, strokeWidth: stroke }),
-          Plot.ruleX([query], { stroke: 'var(--series-4)', strokeDasharray: '3 3', strokeWidth: 1.5 * stroke }),
-          est ? Plot.dot([{ x: query, y: est.atQuery }], { x: 'x', y: 'y', r: 5 * stroke, fill: 'var(--series-4)', stroke: 'var(--bg-raised)' }) : null,
-          Plot.ruleY([0]),
-        ],
+        y: { domain: [0, top * 1.08], label: 'density p̂(x)', grid: true },
+        marks,
       });
+      const rugData = Array.from(data.length > 3000 ? data.subarray(0, 3000) : data);
+      // Drawn with y ∈ [0, 1.08·top] up to 0.05·top: the same pixels whatever top is.
+      const rug = (top: number) => Plot.ruleX(rugData, { x: (d: number) => d, y1: 0, y2: 0.05 * top, stroke: 'var(--text)', strokeOpacity: data.length > 200 ? 0.25 : 0.9, strokeWidth: stroke, ariaDescription: 'rug' });
+      const overlay = data.length > MAX_TRAIN;
+      const layer = rugLayer.current;
+      const rugKey = `${width}|${height}|${present}|${overlay}`;
+      if (layer && (rugDrawn.current?.data !== data || rugDrawn.current.key !== rugKey)) {
+        rugDrawn.current = { key: rugKey, data };
+        if (overlay) {
+          // The same frame (size, margins, scales), then all but the rug and the figure's style removed.
+          const alone = frame(1, [rug(1)]);
+          for (const child of Array.from(alone.children)) if (child.tagName !== 'style' && child.getAttribute('aria-description') !== 'rug') child.remove();
+          alone.setAttribute('aria-hidden', 'true');
+          layer.replaceChildren(alone);
+        } else layer.replaceChildren();
+      }
+      const plot = frame(yMax, [
+        showHist ? Plot.rectY(bars, { x1: 'x1', x2: 'x2', y: 'y', fill: 'var(--series-1)', fillOpacity: 0.22, stroke: 'var(--series-1)', strokeOpacity: 0.5, insetLeft: 0.5, insetRight: 0.5 }) : null,
+        truth.length ? Plot.line(truth, { x: 'x', y: 'y', stroke: 'var(--series-3)', strokeWidth: 2 * stroke, strokeDasharray: '7 5' }) : null,
+        showBumps ? Plot.line(bumpRows, { x: 'x', y: 'y', z: 'i', stroke: 'var(--text-soft)', strokeOpacity: 0.55, strokeWidth: stroke }) : null,
+        showBumps && focused !== null && focused < data.length
+          ? Plot.line(bumpRows.filter((r) => r.i === focused), { x: 'x', y: 'y', stroke: 'var(--series-4)', strokeWidth: 3 * stroke })
+          : null,
+        Plot.line(kdeRows, { x: 'x', y: 'y', stroke: 'var(--series-2)', strokeWidth: 2.6 * stroke }),
+        overlay ? null : rug(yMax),
+        Plot.ruleX([query], { stroke: 'var(--series-4)', strokeDasharray: '3 3', strokeWidth: 1.5 * stroke }),
+        est ? Plot.dot([{ x: query, y: est.atQuery }], { x: 'x', y: 'y', r: 5 * stroke, fill: 'var(--series-4)', stroke: 'var(--bg-raised)' }) : null,
+        Plot.ruleY([0]),
+      ]);
       const svg = plot as unknown as SVGSVGElement & { scale: (n: string) => { invert: (v: number) => number } };
       const toX = (clientX: number) => {
         const rect = svg.getBoundingClientRect();
@@ -279,6 +300,11 @@ export default function KdeBandwidth() {
     [estimate, dataset, hist, data, showHist, focused, query, present, stroke, addPoint],
   );
 
+  // Moving h only moves the curve's marker line (the layout effect below): the likelihood plot is
+  // rebuilt when the curve changes, not on every keypress.
+  const hNow = useRef(h);
+  hNow.current = h;
+  const curvePlot = useRef<(Element & { scale: (name: string) => { apply: (v: number) => number } }) | null>(null);
   const renderCurve = useCallback(
     (width: number) => {
       const rows = curve ? H_CURVE.map((hh, i) => ({ h: hh, ll: curve.ll[i] })).filter((r) => Number.isFinite(r.ll)) : [];
@@ -286,7 +312,7 @@ export default function KdeBandwidth() {
       const hi = rows.length ? Math.max(...rows.map((r) => r.ll)) : 0;
       // Very small h sends the likelihood towards −∞; clip the axis so the peak stays readable.
       const floor = Math.max(lo, hi - 4);
-      return Plot.plot({
+      const plot = Plot.plot({
         width,
         height: present ? 280 : 190,
         marginLeft: 52,
@@ -296,12 +322,23 @@ export default function KdeBandwidth() {
         marks: [
           Plot.line(rows.filter((r) => r.ll >= floor), { x: 'h', y: 'll', stroke: 'var(--series-1)', strokeWidth: 2 * stroke }),
           best ? Plot.dot([best], { x: 'h', y: 'll', r: 5 * stroke, fill: 'var(--series-3)' }) : null,
-          Plot.ruleX([h], { stroke: 'var(--series-2)', strokeWidth: 2 * stroke }),
+          Plot.ruleX([hNow.current], { stroke: 'var(--series-2)', strokeWidth: 2 * stroke, ariaLabel: 'bandwidth' }),
         ],
       });
+      curvePlot.current = plot as unknown as typeof curvePlot.current;
+      return plot;
     },
-    [curve, best, h, present, stroke],
+    [curve, best, present, stroke],
   );
+  useLayoutEffect(() => {
+    const plot = curvePlot.current;
+    if (!plot) return;
+    const x = String(plot.scale('x').apply(h));
+    for (const line of plot.querySelectorAll('g[aria-label="bandwidth"] line')) {
+      line.setAttribute('x1', x);
+      line.setAttribute('x2', x);
+    }
+  }, [h, renderCurve]);
 
   const llText = estimate ? `${fmt(estimate.ll, 3)} nats` : '…';
   const nShown = data.length;
@@ -315,7 +352,11 @@ export default function KdeBandwidth() {
     <div className="widget-body with-side">
       <div>
         {error && <p className="widget-message" role="alert">{error}</p>}
-        <PlotView render={renderMain} label={`Kernel density estimate with bandwidth ${fmt(h)} over ${nShown} points, with ${showHist ? 'a histogram, ' : ''}the query point at ${fmt(query, 2)}.`} className="kde-main" minHeight={present ? 360 : 300} />
+        <div style={{ position: 'relative' }}>
+          {/* Before the plot, so that its ref is set when the plot first draws; positioned, so on top. */}
+          <div ref={rugLayer} className="kde-rug" style={{ position: 'absolute', left: 0, top: 0, right: 0, pointerEvents: 'none' }} />
+          <PlotView render={renderMain} label={`Kernel density estimate with bandwidth ${fmt(h)} over ${nShown} points, with ${showHist ? 'a histogram, ' : ''}the query point at ${fmt(query, 2)}.`} className="kde-main" minHeight={present ? 360 : 300} />
+        </div>
         <ul className="legend" aria-hidden="true">
           <li><span style={{ background: 'var(--series-2)' }} /> estimate p̂</li>
           {showHist && <li><span style={{ background: 'var(--series-1)', opacity: 0.5 }} /> histogram</li>}
