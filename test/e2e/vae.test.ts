@@ -167,6 +167,10 @@ describe('VAE chapter widgets', () => {
     // Seen: about 0.01 nats 100 steps after β = 10: the posterior collapses onto the prior.
     expect(rateHigh).toBeLessThan(0.2 * rateLow);
     expect(await readout(w.page, 'beta-vae', 'vae-active')).toMatch(/^[01] of 2$/);
+    // The KL-per-dimension labels add up to the rate shown (each rounded to 0.01).
+    const perDim = (await w.page.locator('#beta-vae .vae-kl-dims g[aria-label="text"] text').allTextContents()).map(num);
+    expect(perDim).toHaveLength(2);
+    expect(Math.abs(perDim[0] + perDim[1] - rateHigh)).toBeLessThanOrEqual(0.015);
     expect(Number(await w.page.locator('#beta-vae .vae-rd svg').getAttribute('data-marks'))).toBe(1);
     await w.page.waitForFunction(() => new URLSearchParams(location.search).get('beta-vae.beta') === '10');
     expect(w.consoleErrors).toEqual([]);

@@ -233,6 +233,9 @@ export function renderKlPerDim(width: number, klPerDim: number[], activeVariance
     marks: [
       Plot.barY(rows.filter((r) => r.active), { x: 'dim', y: 'kl', fill: 'var(--series-1)' }),
       Plot.barY(rows.filter((r) => !r.active), { x: 'dim', y: 'kl', fill: 'var(--text-soft)', fillOpacity: 0.6 }),
+      // The values, so a collapsed dimension (a bar of height ≈ 0) is still visibly there.
+      Plot.text(rows.filter((r) => r.active), { x: 'dim', y: 'kl', text: (r: { kl: number }) => r.kl.toFixed(2), dy: -7, fill: 'var(--text)', fontSize: present ? 14 : 10 }),
+      Plot.text(rows.filter((r) => !r.active), { x: 'dim', y: 'kl', text: (r: { kl: number }) => r.kl.toFixed(2), dy: -7, fill: 'var(--text-soft)', fontSize: present ? 14 : 10 }),
       Plot.ruleY([0]),
     ],
   }), { active: rows.filter((r) => r.active).length });
