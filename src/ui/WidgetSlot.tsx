@@ -47,7 +47,9 @@ function useNearViewport(ref: React.RefObject<Element | null>, force: boolean): 
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) setNear(true);
     }, { rootMargin: NEAR_VIEWPORT });
-    io.observe(ref.current);
+    // Watch the whole figure (its reserved height), not just the frame at its top: a reader who
+    // lands in the middle of a tall widget must still get it.
+    io.observe(ref.current.closest('figure') ?? ref.current);
     return () => io.disconnect();
   }, [ref, near]);
   return near || force;
