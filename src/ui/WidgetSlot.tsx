@@ -111,6 +111,10 @@ function KnownWidgetSlot({ id, spec, params }: { id: string; spec: WidgetSpec; p
     const figure = frame.current?.closest('figure') ?? frame.current;
     if (!present || !figure) return;
     figure.classList.add('presenting');
+    // content-visibility implies layout containment, which would trap a fixed-position figure
+    // inside its section: the presenting widget's section gives it up while presenting.
+    const section = figure.closest('.chapter-section');
+    section?.classList.add('holds-presenting');
     figure.setAttribute('role', 'dialog');
     figure.setAttribute('aria-modal', 'true');
     figure.setAttribute('aria-label', `${spec.title} (presenting)`);
@@ -131,6 +135,7 @@ function KnownWidgetSlot({ id, spec, params }: { id: string; spec: WidgetSpec; p
     return () => {
       document.removeEventListener('keydown', onKey);
       figure.classList.remove('presenting');
+      section?.classList.remove('holds-presenting');
       figure.removeAttribute('role');
       figure.removeAttribute('aria-modal');
       figure.removeAttribute('aria-label');
