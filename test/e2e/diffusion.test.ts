@@ -243,6 +243,9 @@ describe('diffusion trainer widget', () => {
     // DDIM with 20 steps, deterministic: the MMD² matches Node's sampler on Node's weights.
     const evaluation = datasetPoints('moons', EVAL_POINTS, childSeed(1, 'eval'));
     const sampleSeed = childSeed(1, 'sample');
+    // The yardstick: the same MMD² between two samples of the data.
+    const floor = (await gaussianKernelMmd2(datasetPoints('moons', 500, childSeed(1, 'floor')), evaluation, { h: QUALITY_H })).mmd2;
+    expect(Math.abs(num(await settled(w.page, '#trainer [data-testid="dt-floor"]', /^−?\d/)) - floor)).toBeLessThan(2e-4);
     await fig.getByRole('button', { name: /^Sample \(DDIM, 20 steps, η = 0\)/ }).click();
     await settled(w.page, '#trainer [data-testid="dt-samples"]', /DDIM, 20 steps, η = 0, 500 points at training step 103/);
     const ddimText = await settled(w.page, '#trainer [data-testid="dt-mmd"]', /^−?\d/);

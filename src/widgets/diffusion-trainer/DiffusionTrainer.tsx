@@ -40,8 +40,9 @@ const PREVIEW_BUDGET_MS = 3;
  * boxes), which costs several milliseconds, so it must not happen every frame.
  */
 const VIEW_EVERY_MS = 500;
-/** The moving points are redrawn this often while sampling. */
-const MOVING_EVERY_MS = 200;
+/** The moving points are redrawn this often while sampling, at most this many of them. */
+const MOVING_EVERY_MS = 400;
+const MOVING_POINTS = 600;
 
 const GRID = arrowGrid(FIELD_SIDE, -FIELD_EXTENT, FIELD_EXTENT);
 
@@ -255,7 +256,7 @@ export default function DiffusionTrainer() {
           const now = performance.now();
           if (now - lastMoving < MOVING_EVERY_MS) return;
           lastMoving = now;
-          void s.readPoints().then((p) => !j.cancelled && setMoving(p)).catch(() => undefined);
+          void s.readPoints().then((p) => !j.cancelled && setMoving(p.subarray(0, 2 * MOVING_POINTS))).catch(() => undefined);
         },
       });
       if (!r || j.cancelled) return;

@@ -223,6 +223,7 @@ export default function ForwardProcess() {
         <ul className="legend" aria-hidden="true">
           <li><span className="dot" style={{ background: 'var(--series-1)' }} /> x_t</li>
           {t > 0 && <li><span className="dot" style={{ background: 'var(--text-soft)', opacity: 0.5 }} /> x₀ (the data)</li>}
+          {data === 'drawn' && <li><span className="dot" style={{ background: 'none', border: '1.5px solid var(--series-4)' }} /> your points</li>}
           <li><span className="dashed" style={{ borderColor: 'var(--series-3)' }} /> N(0, I): 1σ and 2σ circles; N(0, 1) density</li>
         </ul>
         <div className="diff-hists">
