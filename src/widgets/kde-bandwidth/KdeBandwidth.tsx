@@ -322,7 +322,7 @@ export default function KdeBandwidth() {
         marks: [
           Plot.line(rows.filter((r) => r.ll >= floor), { x: 'h', y: 'll', stroke: 'var(--series-1)', strokeWidth: 2 * stroke }),
           best ? Plot.dot([best], { x: 'h', y: 'll', r: 5 * stroke, fill: 'var(--series-3)' }) : null,
-          Plot.ruleX([hNow.current], { stroke: 'var(--series-2)', strokeWidth: 2 * stroke, ariaLabel: 'bandwidth' }),
+          Plot.ruleX([hNow.current], { stroke: 'var(--series-2)', strokeWidth: 2 * stroke, ariaDescription: 'bandwidth' }),
         ],
       });
       curvePlot.current = plot as unknown as typeof curvePlot.current;
@@ -334,7 +334,7 @@ export default function KdeBandwidth() {
     const plot = curvePlot.current;
     if (!plot) return;
     const x = String(plot.scale('x').apply(h));
-    for (const line of plot.querySelectorAll('g[aria-label="bandwidth"] line')) {
+    for (const line of plot.querySelectorAll('g[aria-description="bandwidth"] line')) {
       line.setAttribute('x1', x);
       line.setAttribute('x2', x);
     }
