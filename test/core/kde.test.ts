@@ -278,7 +278,7 @@ describe('binned estimate (large n)', () => {
 
   it('the binned density integrates to 1', async () => {
     const kde = new KdeEvaluator(big);
-    const g = grid(-15, 21, 16001);
+    const g = grid(-15, 21, 6001);
     for (const k of KERNELS) {
       for (const h of [0.05, 0.7]) {
         const p = await kde.density(g, h, k, 'binned');
@@ -292,7 +292,7 @@ describe('binned estimate (large n)', () => {
   it('held-out log-likelihood, binned: matches its reference, the exact value, and the exact path\'s −∞', async () => {
     const train = big.slice(0, 2000), test = big.slice(8000, 8500);
     const kde = new KdeEvaluator(train);
-    const hs = logSpace(0.02, 5, 12);
+    const hs = logSpace(0.02, 5, 7);
     for (const k of KERNELS) {
       const got = await kde.logLikelihood(hs, k, test, 'binned');
       const exactTf = await kde.logLikelihood(hs, k, test);
