@@ -14,7 +14,7 @@
  * reads of the last 200 steps, is within 10 % of its average over steps 2,500–3,000), and the
  * frame times while training (median, p95, share over 17 ms). Training stops at 3,000 steps or
  * after 150 s on wasm and 60 s on cpu and webgl (both far slower), whichever comes first. The
- * quick DDIM previews drawn every 250 steps are left on, as a reader has them.
+ * quick DDIM previews drawn every 500 steps are left on, as a reader has them.
  *
  * Sampling (a fresh page per setting, 100 training steps first: timing does not depend on the
  * weights): the Sample button is pressed `sampleRuns` times and the widget's own timings read back
@@ -295,7 +295,7 @@ export default {
           notes: [
             'to 2,000 steps: from pressing Play, interpolated between the step counter\'s updates (twice a second).',
             `to plateau: first time the loss averaged over the last ${PLATEAU.window} steps is within ${100 * PLATEAU.within} % of its average over steps ${PLATEAU.from}–${TRAIN_TO}.`,
-            'frame times: requestAnimationFrame deltas (ms) over the whole run, DDIM previews every 250 steps included.',
+            'frame times: requestAnimationFrame deltas (ms) over the whole run, DDIM previews every 500 steps included.',
             'busy-JS: the same page just before, plain JavaScript busy-waiting 10 ms (the loop\'s budget) per frame for 3 s: the best this machine allows right now.',
           ],
         },

@@ -26,14 +26,14 @@ const TRACK = 10;
 const FIELD_SIDE = 15;
 const FIELD_EXTENT = 2.7;
 /** Redraw the field every this many training steps. */
-const FIELD_EVERY = 100;
+const FIELD_EVERY = 200;
 /** While training, a quick DDIM preview every this many steps. */
-const PREVIEW_EVERY = 250;
+const PREVIEW_EVERY = 500;
 const PREVIEW_STEPS = 20;
 const PREVIEW_POINTS = 500;
 /** Sampling per frame: most of a frame when training is paused, a sliver beside training. */
 const SAMPLE_BUDGET_MS = 12;
-const PREVIEW_BUDGET_MS = 3;
+const PREVIEW_BUDGET_MS = 2;
 /**
  * While training runs, the page changes at most this often: step counter, loss, field and preview
  * land together. Every change repaints the chapter around the widget (tens of thousands of KaTeX

@@ -4,7 +4,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { ArrowField } from '../../core/diffusion/views';
-import { cloudRows, placeholder, plotStyle, tagged } from '../diffusion-common/plots';
+import { lean, placeholder, plotStyle, tagged, withCanvasDots } from '../diffusion-common/plots';
 
 /** Every view of the trainer shares this square (the data sets lie within ±2). */
 export const VIEW_DOMAIN: [number, number] = [-3, 3];
@@ -24,7 +24,7 @@ export interface Trajectories {
 
 function squarePlot(width: number, present: boolean, marks: Plot.Markish[]) {
   const size = Math.min(width, present ? 620 : 400);
-  return Plot.plot({
+  return lean(Plot.plot({
     width: size,
     height: size,
     marginLeft: 34,
@@ -35,15 +35,14 @@ function squarePlot(width: number, present: boolean, marks: Plot.Markish[]) {
     x: { domain: VIEW_DOMAIN, label: 'x₁' },
     y: { domain: VIEW_DOMAIN, label: 'x₂' },
     marks: [Plot.frame({ stroke: 'var(--text-soft)', strokeOpacity: 0.4 }), ...marks],
-  });
+  }));
 }
 
 /** Samples over the data, and the paths of the tracked points from noise (hollow) to data (filled). */
 export function renderSamples(width: number, o: { data: ArrayLike<number> | null; samples: ArrayLike<number> | null; paths: Trajectories | null; present: boolean; meta: Record<string, string | number> }): Element {
   if (!o.data) return placeholder('No data yet.');
   const k = o.present ? 2 : 1;
-  const marks: Plot.Markish[] = [Plot.dot(cloudRows(o.data, BACKGROUND_POINTS), { x: 'x', y: 'y', r: 1.3 * k, fill: 'var(--text-soft)', fillOpacity: 0.3, stroke: 'none', clip: true })];
-  if (o.samples) marks.push(Plot.dot(cloudRows(o.samples), { x: 'x', y: 'y', r: 1.6 * k, fill: 'var(--series-2)', fillOpacity: 0.8, stroke: 'none', clip: true }));
+  const marks: Plot.Markish[] = [];
   if (o.paths && o.paths.trackCount > 0) {
     const { xy, trackCount } = o.paths;
     const frames = xy.length / (2 * trackCount);
@@ -58,17 +57,21 @@ export function renderSamples(width: number, o: { data: ArrayLike<number> | null
       Plot.dot(last, { x: 'x', y: 'y', r: 3 * k, fill: 'var(--series-4)', stroke: 'var(--bg-raised)', clip: true }),
     );
   }
-  return tagged(squarePlot(width, o.present, marks), o.meta);
+  const plot = tagged(squarePlot(width, o.present, marks), o.meta);
+  // Clouds on a canvas under the paths: cheap to redraw while the samples move.
+  return withCanvasDots(plot, [
+    { points: o.data, max: BACKGROUND_POINTS, fill: 'var(--text-soft)', r: 1.3 * k, opacity: 0.3 },
+    ...(o.samples ? [{ points: o.samples, fill: 'var(--series-2)', r: 1.6 * k, opacity: 0.8 }] : []),
+  ]);
 }
 
 /** The learned field as arrows, over the data noised to the same t. */
 export function renderField(width: number, o: { noised: ArrayLike<number> | null; field: ArrowField | null; present: boolean; meta: Record<string, string | number> }): Element {
   if (!o.field) return placeholder('The field appears once the network exists.');
   const k = o.present ? 2 : 1;
-  const marks: Plot.Markish[] = [];
-  if (o.noised) marks.push(Plot.dot(cloudRows(o.noised, BACKGROUND_POINTS), { x: 'x', y: 'y', r: 1.2 * k, fill: 'var(--text-soft)', fillOpacity: 0.3, stroke: 'none', clip: true }));
-  marks.push(Plot.arrow(o.field.arrows, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: 'var(--series-1)', strokeWidth: 1.3 * k, headLength: 5 * k, clip: true }));
-  return tagged(squarePlot(width, o.present, marks), o.meta);
+  const marks: Plot.Markish[] = [Plot.arrow(o.field.arrows, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: 'var(--series-1)', strokeWidth: 1.3 * k, headLength: 5 * k, clip: true })];
+  const plot = tagged(squarePlot(width, o.present, marks), o.meta);
+  return o.noised ? withCanvasDots(plot, [{ points: o.noised, max: BACKGROUND_POINTS, fill: 'var(--text-soft)', r: 1.2 * k, opacity: 0.3 }]) : plot;
 }
 
 /** Loss per read (the mean over the steps since the previous read) against the step. */
@@ -76,7 +79,7 @@ export function renderLoss(width: number, points: LossPoint[], present: boolean)
   if (points.length === 0) return placeholder('Press Play or Step to train; the loss appears here.');
   const k = present ? 2 : 1;
   const hi = Math.max(...points.map((p) => p.loss));
-  return Plot.plot({
+  return lean(Plot.plot({
     width,
     height: present ? 300 : 200,
     marginLeft: 44,
@@ -85,7 +88,7 @@ export function renderLoss(width: number, points: LossPoint[], present: boolean)
     x: { label: 'training step', domain: [0, Math.max(10, points[points.length - 1].step)] },
     y: { label: '‖ε − ε_θ‖² (batch mean)', domain: [0, Math.max(0.5, hi) * 1.05], grid: true, ticks: 5 },
     marks: [Plot.line(points, { x: 'step', y: 'loss', stroke: 'var(--series-1)', strokeWidth: 1.5 * k }), Plot.ruleY([0])],
-  });
+  }));
 }
 
 export interface QualityPoint {
@@ -100,7 +103,7 @@ export function renderQuality(width: number, o: { points: QualityPoint[]; ddpm: 
   const all = [...o.points.map((p) => p.mmd), ...(o.ddpm ? [o.ddpm.mmd] : []), ...(o.floor !== null ? [o.floor] : [])];
   const hi = Math.max(0.005, ...all.filter(Number.isFinite));
   const lo = Math.min(0, ...all.filter(Number.isFinite));
-  const plot = Plot.plot({
+  const plot = lean(Plot.plot({
     width,
     height: o.present ? 300 : 200,
     marginLeft: 48,
@@ -114,6 +117,6 @@ export function renderQuality(width: number, o: { points: QualityPoint[]; ddpm: 
       Plot.dot(o.points, { x: 'steps', y: 'mmd', r: 3 * k, fill: 'var(--series-1)' }),
       o.ddpm ? Plot.dot([o.ddpm], { x: 'steps', y: 'mmd', r: 5 * k, symbol: 'diamond', fill: 'var(--series-2)' }) : null,
     ],
-  });
+  }));
   return tagged(plot, { steps: o.points.map((p) => p.steps).join(','), mmd2: o.points.map((p) => p.mmd).join(',') });
 }

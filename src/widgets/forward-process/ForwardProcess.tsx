@@ -10,7 +10,7 @@ import { useParam, useWidget, useWidgetState } from '../../ui/widget-context';
 import { ParamControl, PlayControls, Readout } from '../../ui/controls';
 import { PlotView } from '../../ui/PlotView';
 import { fmtFixed, fmtSig } from '../diffusion-common/format';
-import { circleRows, cloudRows, placeholder, plotStyle, tagged } from '../diffusion-common/plots';
+import { circleRows, lean, placeholder, plotStyle, tagged, withCanvasDots } from '../diffusion-common/plots';
 import { DrawSurface, DrawTools, useDrawnPoints } from '../diffusion-common/DrawTools';
 import { FORWARD_T, MMD_H, MMD_POINTS } from './constants';
 
@@ -131,7 +131,7 @@ export default function ForwardProcess() {
     (width: number) => {
       if (!xt || !x0.xy) return placeholder(x0.error ?? '…');
       const size = Math.min(width, present ? 640 : 420);
-      const el = Plot.plot({
+      const el = lean(Plot.plot({
         width: size,
         height: size,
         marginLeft: 36,
@@ -143,14 +143,17 @@ export default function ForwardProcess() {
         y: { domain: DOMAIN, label: 'x₂' },
         marks: [
           Plot.frame({ stroke: 'var(--text-soft)', strokeOpacity: 0.4 }),
-          t > 0 ? Plot.dot(cloudRows(x0.xy), { x: 'x', y: 'y', r: 1.2 * k, fill: 'var(--text-soft)', fillOpacity: 0.25, stroke: 'none', clip: true }) : null,
           Plot.line(circleRows(1), { x: 'x', y: 'y', stroke: 'var(--series-3)', strokeDasharray: '4 3', strokeWidth: 1.5 * k }),
           Plot.line(circleRows(2), { x: 'x', y: 'y', stroke: 'var(--series-3)', strokeDasharray: '4 3', strokeWidth: 1.5 * k }),
-          Plot.dot(cloudRows(xt), { x: 'x', y: 'y', r: 1.6 * k, fill: 'var(--series-1)', fillOpacity: 0.75, stroke: 'none', clip: true }),
           data === 'drawn' ? Plot.dot(drawn.points.map(([x, y]) => ({ x, y })), { x: 'x', y: 'y', r: 3 * k, stroke: 'var(--series-4)', strokeWidth: k, fill: 'none' }) : null,
         ],
-      });
-      return tagged(el, { t, points: xt.length / 2 });
+      }));
+      tagged(el, { t, points: xt.length / 2 });
+      // The clouds go on a canvas: Play redraws this plot every frame.
+      return withCanvasDots(el, [
+        ...(t > 0 ? [{ points: x0.xy, fill: 'var(--text-soft)', r: 1.2 * k, opacity: 0.25 }] : []),
+        { points: xt, fill: 'var(--series-1)', r: 1.6 * k, opacity: 0.75 },
+      ]);
     },
     [xt, x0, t, present, k, data, drawn.points],
   );
@@ -167,7 +170,7 @@ export default function ForwardProcess() {
         return { x, y: Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI) };
       });
       const yMax = Math.max(0.45, ...h.density);
-      return Plot.plot({
+      return lean(Plot.plot({
         width,
         height: present ? 220 : 140,
         marginLeft: 36,
@@ -180,7 +183,7 @@ export default function ForwardProcess() {
           Plot.line(curve, { x: 'x', y: 'y', stroke: 'var(--series-3)', strokeWidth: 2 * k, strokeDasharray: '6 4' }),
           Plot.ruleY([0]),
         ],
-      });
+      }));
     },
     [hists, present, k],
   );
@@ -191,7 +194,7 @@ export default function ForwardProcess() {
     (width: number) => {
       const rows = [...trace.entries()].sort((a, b) => a[0] - b[0]).map(([tt, v]) => ({ t: tt, v }));
       if (rows.length === 0) return placeholder('Move t or press Play to trace the MMD over t.');
-      return Plot.plot({
+      return lean(Plot.plot({
         width,
         height: present ? 220 : 140,
         marginLeft: 44,
@@ -204,7 +207,7 @@ export default function ForwardProcess() {
           Plot.dot(rows, { x: 't', y: 'v', r: 2 * k, fill: 'var(--series-2)' }),
           Plot.ruleX([t], { stroke: 'var(--text)', strokeOpacity: 0.5 }),
         ],
-      });
+      }));
     },
     [trace, t, present, k],
   );

@@ -11,7 +11,7 @@ import { PlotView } from '../../ui/PlotView';
 import { fmtSig, SCHEDULE_SHORT } from '../diffusion-common/format';
 import { DigitCanvas } from '../diffusion-common/DigitCanvas';
 import { firstDigit, loadDigitsFile } from '../diffusion-common/digits';
-import { cloudPlot, plotStyle, tagged } from '../diffusion-common/plots';
+import { cloudPlotCanvas, lean, plotStyle, tagged } from '../diffusion-common/plots';
 import { BoundedSlider } from '../diffusion-common/BoundedSlider';
 
 /** ±3.5 holds 99.9 % of N(0, I) per coordinate and every data set. */
@@ -114,7 +114,7 @@ export default function NoiseSchedules() {
         .map((l) => ({ x: t, y: rows[l.which][t][l.y], which: l.which }))
         .filter((d) => Number.isFinite(d.y) && (!opts.log || d.y > 0) && t >= from);
       marks.push(Plot.dot(dots, { x: 'x', y: 'y', r: 3.5 * k, fill: (d: { which: Which }) => COLOURS[d.which], stroke: 'var(--bg-raised)' }));
-      return Plot.plot({
+      return lean(Plot.plot({
         width,
         height: panelHeight,
         marginLeft: 50,
@@ -124,7 +124,7 @@ export default function NoiseSchedules() {
         x: { domain: [0, T], label: 't' },
         y: { type: opts.log ? 'log' : 'linear', domain: opts.domain, label: yLabel, grid: true, ...(opts.log ? { tickFormat: '.0e', ticks: 4 } : {}) },
         marks,
-      });
+      }));
     },
     [rows, at, t, T, k, panelHeight, present],
   );
@@ -146,8 +146,9 @@ export default function NoiseSchedules() {
       if (!cloud) return document.createElement('div');
       let ss = 0;
       for (let i = 0; i < cloud.length; i++) ss += cloud[i] * cloud[i];
-      const el = cloudPlot(Math.min(width, present ? 320 : 170), { points: cloud, domain: CLOUD_DOMAIN, present, fill: COLOURS[which], normalCircles: true, r: 1.4 });
-      return tagged(el, { t, rms: Math.sqrt(ss / cloud.length).toFixed(6) });
+      const [el, plot] = cloudPlotCanvas(Math.min(width, present ? 320 : 170), { points: cloud, domain: CLOUD_DOMAIN, present, fill: COLOURS[which], normalCircles: true, r: 1.4 });
+      tagged(plot, { t, rms: Math.sqrt(ss / cloud.length).toFixed(6) });
+      return el;
     },
     [noised, present, t],
   );
