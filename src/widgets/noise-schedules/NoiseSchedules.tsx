@@ -118,7 +118,7 @@ export default function NoiseSchedules() {
         width,
         height: panelHeight,
         marginLeft: 50,
-        marginTop: 22,
+        marginTop: present ? 30 : 22,
         marginBottom: 32,
         style: plotStyle(present),
         x: { domain: [0, T], label: 't' },
