@@ -280,6 +280,12 @@ export default function KdeBandwidth() {
         Plot.ruleY([0]),
       ]);
       const svg = plot as unknown as SVGSVGElement & { scale: (n: string) => { invert: (v: number) => number } };
+      // Plot gives each figure a <style> element; adding one to the page and removing the last on
+      // every keypress made the browser re-match styles (about 15 ms a repaint, measured). Its rules
+      // are set inline instead (max-width and height come from .plot-view svg).
+      plot.querySelector(':scope > style')?.remove();
+      svg.style.display = 'block';
+      svg.style.whiteSpace = 'pre';
       const toX = (clientX: number) => {
         const rect = svg.getBoundingClientRect();
         return svg.scale('x').invert(((clientX - rect.left) * width) / rect.width);
